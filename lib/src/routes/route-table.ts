@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/**
+ * The route table the registry serves to gateways (GET /internal/routes, with the internal token).
+ * The registry owns the data; this module owns the shape.
+ */
+export const ROUTES_FEED_PATH = '/internal/routes';
+
+export const routeSchema = z.object({
+  /** Canonical server path, e.g. `/currenttime`. */
+  path: z.string(),
+  /** Where `/<path>/…` goes: the prefix is replaced by this URL's path, as nginx proxy_pass with a URI. */
+  proxyPassUrl: z.string().url(),
+  enabled: z.boolean(),
+  serverName: z.string(),
+});
+export type Route = z.infer<typeof routeSchema>;
+
+export const routeTableSchema = z.object({
+  /** Changes whenever any route changes; gateways poll with If-None-Match. */
+  version: z.string(),
+  routes: z.array(routeSchema),
+});
+export type RouteTable = z.infer<typeof routeTableSchema>;

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * scopes.yml, in the original MCP Gateway & Registry format:
+ *   group_mappings: IdP group -> scope names
+ *   UI-Scopes:      scope -> registry action -> server paths or `all`
+ *   any other key:  a server scope, a list of { server, methods, tools }
+ */
+export const UI_ACTIONS = [
+  'list_service',
+  'register_service',
+  'toggle_service',
+  'modify_service',
+  'delete_service',
+  'health_check_service',
+  'list_agents',
+  'get_agent',
+  'publish_agent',
+  'modify_agent',
+  'delete_agent',
+] as const;
+export type UiAction = (typeof UI_ACTIONS)[number];
+
+const name = z.string().trim().min(1, 'must not be empty');
+
+export const serverEntrySchema = z.strictObject({
+  server: name,
+  methods: z.array(name).optional(),
+  tools: z.array(name).optional(),
+});
+export type ServerEntry = z.infer<typeof serverEntrySchema>;
+
+export const uiScopeSchema = z.strictObject(
+  Object.fromEntries(UI_ACTIONS.map((action) => [action, z.array(name).optional()])) as Record<
+    UiAction,
+    z.ZodOptional<z.ZodArray<typeof name>>
+  >,
+);
+
+export const GROUP_MAPPINGS_KEY = 'group_mappings';
+export const UI_SCOPES_KEY = 'UI-Scopes';
+
+export const scopesFileSchema = z
+  .object({
+    [GROUP_MAPPINGS_KEY]: z.record(name, z.array(name)).default({}),
+    [UI_SCOPES_KEY]: z.record(name, uiScopeSchema).default({}),
+  })
+  .catchall(z.array(serverEntrySchema));
+
+export type ScopesFile = z.infer<typeof scopesFileSchema>;
