@@ -1,0 +1,128 @@
+import http from 'node:http';
+import https from 'node:https';
+import { ALLOWED_TOOLS_HEADER, CHECK_PATH, IDENTITY_HEADERS } from '@mcpgw/lib/check/check-contract.js';
+import { GatewayError } from '../errors/gateway-error.js';
+import { buildCheckHeaders, type CheckRequestInput } from './build-check-headers.js';
+
+export interface AccessGrant {
+  /** The identity headers the auth-server answered with, to be set upstream. */
+  identity: Record<string, string>;
+  /** The raw X-Allowed-Tools answer, when the auth-server sent one. */
+  allowedTools: string | undefined;
+}
+
+export interface AccessChecker {
+  /** Resolves with the grant, or rejects with GW_UNAUTHENTICATED, GW_FORBIDDEN or GW_AUTH_UNAVAILABLE. */
+  check(req: http.IncomingMessage, input: CheckRequestInput): Promise<AccessGrant>;
+  close(): void;
+}
+
+export interface AccessCheckerOptions {
+  authUrl: string;
+  timeoutMs: number;
+}
+
+const MAX_REASON_BYTES = 64 * 1024;
+const IDENTITY_NAMES = Object.values(IDENTITY_HEADERS);
+
+/**
+ * Asks the auth-server about every request before anything reaches an upstream, over a keep-alive
+ * agent with a tight timeout. Anything but a 200, 401 or 403 fails closed.
+ */
+export function createAccessChecker(options: AccessCheckerOptions): AccessChecker {
+  const url = new URL(`${options.authUrl.replace(/\/+$/, '')}${CHECK_PATH}`);
+  const transport = url.protocol === 'https:' ? https : http;
+  const agent = new transport.Agent({ keepAlive: true });
+
+  const unavailable = (cause: unknown): GatewayError =>
+    new GatewayError('GW_AUTH_UNAVAILABLE', 'the auth-server did not answer the access check; try again shortly', { cause });
+
+  return {
+    check(req, input) {
+      return new Promise<AccessGrant>((resolve, reject) => {
+        let settled = false;
+        const settle = (outcome: () => void): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          outcome();
+        };
+        let request: http.ClientRequest;
+        try {
+          request = transport.request(url, { method: 'GET', agent, headers: buildCheckHeaders(req, input) });
+        } catch (cause) {
+          reject(unavailable(cause));
+          return;
+        }
+        const timer = setTimeout(() => {
+          request.destroy(new Error(`the auth-server did not answer within ${options.timeoutMs} ms`));
+        }, options.timeoutMs);
+        request.on('error', (cause) => settle(() => reject(unavailable(cause))));
+        request.on('response', (response) => {
+          const status = response.statusCode ?? 0;
+          if (status === 200) {
+            response.resume();
+            settle(() => resolve(grantOf(response)));
+            return;
+          }
+          if (status !== 401 && status !== 403) {
+            response.resume();
+            settle(() => reject(unavailable(new Error(`the auth-server answered ${status}`))));
+            return;
+          }
+          readReason(response).then(
+            (reason) => settle(() => reject(denial(status, response, reason))),
+            (cause: unknown) => settle(() => reject(unavailable(cause))),
+          );
+        });
+        request.end();
+      });
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+function grantOf(response: http.IncomingMessage): AccessGrant {
+  const identity: Record<string, string> = {};
+  for (const name of IDENTITY_NAMES) {
+    const value = response.headers[name];
+    if (typeof value === 'string') identity[name] = value;
+  }
+  const allowed = response.headers[ALLOWED_TOOLS_HEADER];
+  return { identity, allowedTools: typeof allowed === 'string' ? allowed : undefined };
+}
+
+function denial(status: 401 | 403, response: http.IncomingMessage, reason: unknown): GatewayError {
+  const data = reason === undefined ? undefined : { reason };
+  if (status === 403) {
+    return new GatewayError('GW_FORBIDDEN', 'the caller may not make this request; ask an administrator for access', { data });
+  }
+  const challenge = response.headers['www-authenticate'];
+  return new GatewayError('GW_UNAUTHENTICATED', 'send a valid bearer token in the Authorization header', {
+    data,
+    headers: typeof challenge === 'string' ? { 'www-authenticate': challenge } : { 'www-authenticate': 'Bearer' },
+  });
+}
+
+/** The auth-server's JSON reason, or undefined when it sent none or something else. */
+function readReason(response: http.IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    response.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REASON_BYTES) chunks.push(chunk);
+    });
+    response.on('error', reject);
+    response.on('end', () => {
+      if (size === 0 || size > MAX_REASON_BYTES) return resolve(undefined);
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        resolve(undefined);
+      }
+    });
+  });
+}

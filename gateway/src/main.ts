@@ -1,0 +1,28 @@
+import { dataDir, DEFAULT_PORTS, envBytes, envInt, envString } from '@mcpgw/lib/config/env.js';
+import { loadInternalToken } from '@mcpgw/lib/internal/internal-token.js';
+import { createLogger } from '@mcpgw/lib/logging/logger.js';
+import { closeOnSignal } from '@mcpgw/lib/process/run-until-signal.js';
+import { GATEWAY_DEFAULTS, startGateway } from './start-gateway.js';
+
+const logger = createLogger('gateway');
+try {
+  const authPort = envInt('AUTH_PORT', DEFAULT_PORTS.auth);
+  const registryPort = envInt('REGISTRY_PORT', DEFAULT_PORTS.registry);
+  const gateway = await startGateway({
+    port: envInt('GATEWAY_PORT', DEFAULT_PORTS.gateway),
+    host: envString('HOST', GATEWAY_DEFAULTS.host),
+    authUrl: envString('AUTH_URL', `http://127.0.0.1:${authPort}`),
+    registryUrl: envString('REGISTRY_URL', `http://127.0.0.1:${registryPort}`),
+    internalToken: loadInternalToken(dataDir()),
+    maxBodyBytes: envBytes('GATEWAY_MAX_BODY', GATEWAY_DEFAULTS.maxBodyBytes),
+    authTimeoutMs: envInt('AUTH_TIMEOUT_MS', GATEWAY_DEFAULTS.authTimeoutMs),
+    routesPollMs: envInt('ROUTES_POLL_MS', GATEWAY_DEFAULTS.routesPollMs),
+    upstreamTimeoutMs: envInt('GATEWAY_UPSTREAM_TIMEOUT_MS', GATEWAY_DEFAULTS.upstreamTimeoutMs),
+    logger,
+  });
+  logger.info({ url: gateway.url }, `gateway listening on ${gateway.url}`);
+  closeOnSignal(gateway.close, logger);
+} catch (error) {
+  logger.fatal({ err: error }, `gateway failed to start: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,40 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { SigningKey } from '@mcpgw/lib/tokens/signing-key.js';
+import type { Logger } from '@mcpgw/lib/logging/logger.js';
+import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
+import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
+import { RegistryError } from '../errors/registry-error.js';
+import { sendError } from '../errors/send-error.js';
+import type { ServerService } from '../services/server-service.js';
+import { publicRouter } from './public-router.js';
+import { loggerOf, requestContext } from './request-context.js';
+import { routesFeedRouter } from './routes-feed-router.js';
+import { SERVERS_API_PATH, serversRouter } from './servers-router.js';
+
+export interface RegistryAppDependencies {
+  servers: ServerService;
+  verifier: TokenVerifier;
+  scopes: ScopesSource;
+  internalToken: string;
+  publicJwk: SigningKey['publicJwk'];
+  logger: Logger;
+}
+
+/** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
+export function createApp(dependencies: RegistryAppDependencies): Express {
+  const { logger } = dependencies;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestContext(logger));
+  app.use(publicRouter(dependencies));
+  app.use(routesFeedRouter(dependencies));
+  app.use(SERVERS_API_PATH, serversRouter(dependencies));
+  app.use((request: Request) => {
+    throw new RegistryError('REGISTRY_NOT_FOUND', 404, `nothing at ${request.method} ${request.path}; the API is under ${SERVERS_API_PATH}`);
+  });
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    sendError(response, error, loggerOf(response, logger));
+  });
+  return app;
+}

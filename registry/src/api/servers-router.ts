@@ -1,0 +1,95 @@
+import { Router, type Request } from 'express';
+import { allowsUiAction } from '@mcpgw/lib/scopes/compile-policy.js';
+import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
+import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
+import { authenticateCaller, callerOf, type Caller } from '../auth/authenticate-caller.js';
+import { requireAction } from '../auth/require-action.js';
+import { parseNewServer, parseReplacement, parseServerPatch, parseServerPath, parseToggle } from '../services/parse-server-input.js';
+import type { ServerService } from '../services/server-service.js';
+import { jsonBody } from './json-body.js';
+
+export const SERVERS_API_PATH = '/api/servers';
+
+export interface ServersRouterDependencies {
+  servers: ServerService;
+  verifier: TokenVerifier;
+  scopes: ScopesSource;
+}
+
+/**
+ * /api/servers: register, list, read, replace, patch, toggle and delete servers. Every route needs a
+ * valid bearer token and the UI-Scopes action for the server it touches; authorisation is checked
+ * before existence, so a caller learns nothing about paths it may not touch.
+ */
+export function serversRouter({ servers, verifier, scopes }: ServersRouterDependencies): Router {
+  const router = Router();
+  router.use(authenticateCaller(verifier, scopes), jsonBody());
+
+  router.get('/', async (_request, response) => {
+    const caller = callerOf(response);
+    requireAction(caller, 'list_service');
+    const visible = (await servers.list()).filter((server) => allowsUiAction(caller.policy, caller.scopes, 'list_service', server.path));
+    response.json({ servers: visible });
+  });
+
+  router.post('/', async (request, response) => {
+    const caller = callerOf(response);
+    requireAction(caller, 'register_service');
+    const input = parseNewServer(request.body);
+    requireAction(caller, 'register_service', input.path);
+    response.status(201).json(await servers.register(input));
+  });
+
+  router.post('/*path/toggle', async (request, response) => {
+    const path = pathParam(request);
+    requireAction(callerOf(response), 'toggle_service', path);
+    const { enabled } = parseToggle(request.body);
+    response.json(await servers.toggle(path, enabled));
+  });
+
+  router.get('/*path', async (request, response) => {
+    const path = pathParam(request);
+    requireAction(callerOf(response), 'list_service', path);
+    response.json(await servers.get(path));
+  });
+
+  router.put('/*path', async (request, response) => {
+    const path = pathParam(request);
+    const caller = callerOf(response);
+    requireAction(caller, 'modify_service', path);
+    const input = parseReplacement(path, request.body);
+    await requireToggleIfChanged(caller, servers, path, input.enabled);
+    response.json(await servers.replace(path, input));
+  });
+
+  router.patch('/*path', async (request, response) => {
+    const path = pathParam(request);
+    const caller = callerOf(response);
+    requireAction(caller, 'modify_service', path);
+    const patch = parseServerPatch(path, request.body);
+    await requireToggleIfChanged(caller, servers, path, patch.enabled);
+    response.json(await servers.patch(path, patch));
+  });
+
+  router.delete('/*path', async (request, response) => {
+    const path = pathParam(request);
+    requireAction(callerOf(response), 'delete_service', path);
+    await servers.remove(path);
+    response.status(204).end();
+  });
+
+  return router;
+}
+
+/** The server path of `/api/servers/<path...>`, canonical; several segments are allowed. */
+function pathParam(request: Request): string {
+  const raw = (request.params as Record<string, unknown>).path;
+  return parseServerPath(Array.isArray(raw) ? raw.join('/') : String(raw ?? ''));
+}
+
+/** Enabling or disabling through an edit needs toggle_service as well as modify_service. */
+async function requireToggleIfChanged(caller: Caller, servers: ServerService, path: string, enabled: boolean | undefined): Promise<void> {
+  if (enabled === undefined) return;
+  const current = await servers.get(path);
+  if (current.enabled !== enabled) requireAction(caller, 'toggle_service', path);
+}

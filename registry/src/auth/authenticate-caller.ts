@@ -1,0 +1,36 @@
+import type { RequestHandler, Response } from 'express';
+import { resolveScopes, type CompiledPolicy } from '@mcpgw/lib/scopes/compile-policy.js';
+import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
+import { ingressBearerToken } from '@mcpgw/lib/tokens/bearer.js';
+import type { Identity } from '@mcpgw/lib/tokens/identity.js';
+import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
+
+/** Who is calling, and the policy in force when the request arrived (one policy per request). */
+export interface Caller {
+  identity: Identity;
+  scopes: string[];
+  policy: CompiledPolicy;
+}
+
+/**
+ * Verifies the bearer token of every request through it and records the caller; a missing or bad
+ * token reaches the error handler as a TokenError (401).
+ */
+export function authenticateCaller(verifier: TokenVerifier, scopes: ScopesSource): RequestHandler {
+  return async (request, response, next) => {
+    const identity = await verifier.verify(
+      ingressBearerToken({ authorization: request.get('authorization'), 'x-authorization': request.get('x-authorization') }),
+    );
+    const policy = scopes.policy;
+    const caller: Caller = { identity, scopes: resolveScopes(policy, identity.groups, identity.tokenScopes), policy };
+    response.locals.caller = caller;
+    next();
+  };
+}
+
+/** The caller recorded by authenticateCaller. */
+export function callerOf(response: Response): Caller {
+  const caller = response.locals.caller as Caller | undefined;
+  if (caller === undefined) throw new Error('callerOf used on a route without authenticateCaller');
+  return caller;
+}

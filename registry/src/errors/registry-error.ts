@@ -1,0 +1,45 @@
+/** Every error the registry answers with, besides token problems (TokenErrors from the shared module, 401). */
+export type RegistryErrorCode =
+  | 'REGISTRY_INVALID_SERVER'
+  | 'REGISTRY_INVALID_JSON'
+  | 'REGISTRY_BODY_TOO_LARGE'
+  | 'REGISTRY_FORBIDDEN'
+  | 'REGISTRY_SERVER_NOT_FOUND'
+  | 'REGISTRY_SERVER_EXISTS'
+  | 'REGISTRY_INTERNAL_TOKEN_INVALID'
+  | 'REGISTRY_NOT_FOUND'
+  | 'REGISTRY_INTERNAL';
+
+/** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */
+export interface RegistryProblem {
+  path: string;
+  message: string;
+}
+
+export class RegistryError extends Error {
+  constructor(
+    readonly code: RegistryErrorCode,
+    readonly status: number,
+    message: string,
+    readonly details: { problems?: RegistryProblem[]; cause?: unknown } = {},
+  ) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  }
+
+  get problems(): RegistryProblem[] | undefined {
+    return this.details.problems;
+  }
+}
+
+export function invalidServer(problems: RegistryProblem[]): RegistryError {
+  const summary = problems.map((p) => `${p.path || '(body)'}: ${p.message}`).join('; ');
+  return new RegistryError('REGISTRY_INVALID_SERVER', 400, `the server entry is invalid; fix these and retry: ${summary}`, { problems });
+}
+
+export function serverNotFound(path: string): RegistryError {
+  return new RegistryError('REGISTRY_SERVER_NOT_FOUND', 404, `no server is registered at ${path}; list servers with GET /api/servers`);
+}
+
+export function serverExists(path: string): RegistryError {
+  return new RegistryError('REGISTRY_SERVER_EXISTS', 409, `a server is already registered at ${path}; edit it with PUT or PATCH, or pick another path`);
+}

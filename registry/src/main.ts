@@ -1,0 +1,20 @@
+import { dataDir, DEFAULT_PORTS, envInt, envString, scopesFile } from '@mcpgw/lib/config/env.js';
+import { createLogger } from '@mcpgw/lib/logging/logger.js';
+import { closeOnSignal } from '@mcpgw/lib/process/run-until-signal.js';
+import { startRegistry } from './start-registry.js';
+
+const logger = createLogger('registry');
+try {
+  const registry = await startRegistry({
+    port: envInt('REGISTRY_PORT', DEFAULT_PORTS.registry),
+    host: envString('HOST', '127.0.0.1'),
+    dataDir: dataDir(),
+    scopesFile: scopesFile(),
+    logger,
+  });
+  logger.info({ url: registry.url }, `registry listening on ${registry.url}`);
+  closeOnSignal(registry.close, logger);
+} catch (error) {
+  logger.fatal({ err: error }, `registry failed to start: ${(error as Error).message}`);
+  process.exit(1);
+}

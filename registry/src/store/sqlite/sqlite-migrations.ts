@@ -1,0 +1,64 @@
+import type { Database } from 'better-sqlite3';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Append only: a released migration is never edited, a change is a new version. */
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'servers and routes version',
+    sql: `
+      CREATE TABLE servers (
+        path TEXT PRIMARY KEY,
+        server_name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        proxy_pass_url TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        supported_transports TEXT NOT NULL,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        license TEXT,
+        tool_list TEXT,
+        registered_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE routes_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        epoch TEXT NOT NULL,
+        counter INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO routes_version (id, epoch, counter) VALUES (1, lower(hex(randomblob(4))), 0);
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Brings the schema up to date. Each migration and its bookkeeping row commit together, under a
+ * write lock, so that replicas starting at once apply each migration exactly once.
+ */
+export function migrate(db: Database): void {
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    ) STRICT`);
+    const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
+    const current = row.version ?? 0;
+    if (current > LATEST_SCHEMA_VERSION) {
+      throw new Error(
+        `the registry database is at schema version ${current}, newer than this registry knows (${LATEST_SCHEMA_VERSION}); run a newer registry`,
+      );
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }
+  }).immediate();
+}

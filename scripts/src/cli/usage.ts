@@ -1,0 +1,53 @@
+/** Help texts; each command's text is what `mcpgw <command> --help` prints. */
+export const MAIN_USAGE = `Usage: mcpgw <command> [options]
+
+Commands:
+  token             Print an access token signed with the key in DATA_DIR
+  scopes validate   Check a scopes.yml file and list every problem
+  client ping       Connect to an MCP server and ping it
+  client list       List an MCP server's tools
+  client call       Call one tool of an MCP server
+
+Options:
+  -h, --help        Show help; "mcpgw <command> --help" shows a command's options
+
+Exit status: 0 done, 1 failed, 2 refused by the server (HTTP 401/403), 64 usage error.
+`;
+
+export const TOKEN_USAGE = `Usage: mcpgw token --user NAME [--groups G1,G2] [--scopes S1,S2] [--ttl 1h] [--client-id ID]
+
+Prints a token (only the token) that the gateway, auth-server and registry accept. It is signed
+with DATA_DIR/signing-key.json (DATA_DIR defaults to ./data; the key is created if missing).
+
+Options:
+  --user NAME        Subject and user name (required)
+  --groups LIST      Comma-separated groups, mapped to scopes by scopes.yml group_mappings
+  --scopes LIST      Comma-separated scope names for the token's scope claim
+  --ttl DURATION     Lifetime such as 90s, 15m, 1h, 7d (default 1h)
+  --client-id ID     client_id claim (default mcpgw-cli)
+`;
+
+export const SCOPES_USAGE = `Usage: mcpgw scopes validate FILE
+
+Checks a scopes.yml file. Prints "FILE is valid" and exits 0, or lists every problem with its
+path and exits 1.
+`;
+
+export const CLIENT_USAGE = `Usage: mcpgw client ping|list|call --url URL [--token TOKEN] [--tool NAME] [--args JSON]
+
+Talks to an MCP server over Streamable HTTP, e.g. --url http://127.0.0.1:8000/currenttime/mcp,
+and prints the result as JSON.
+
+Subcommands:
+  ping               Initialize and ping; prints the server's name and version
+  list               Print the tools the server lists
+  call               Call --tool with --args (a JSON object, default {})
+
+Options:
+  --url URL          The server's MCP endpoint (required)
+  --token TOKEN      Bearer token (default: the MCPGW_TOKEN environment variable)
+  --tool NAME        Tool to call (call only)
+  --args JSON        Tool arguments as a JSON object (call only)
+
+A refused request (HTTP 401/403) prints the status and the reason and exits 2.
+`;
