@@ -4,7 +4,7 @@ import { decodeMessageHeaders } from '@mcpgw/lib/check/check-contract.js';
 import { startGateway } from '../../gateway/src/start-gateway.js';
 import { silentLogger, startGatewayStack, type GatewayStack } from './support/gateway-stack.js';
 import { rawRequest } from './support/raw-request.js';
-import { closedPort } from './support/free-port.js';
+import { freePort } from '../support/free-port.js';
 import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream.js';
 import { route, startRouteFeed, TEST_INTERNAL_TOKEN } from './support/route-feed-server.js';
 
@@ -134,7 +134,7 @@ describe('the access check', () => {
 test('fails closed with 503 when the auth-server refuses connections', async () => {
   const upstream = await startRecordingUpstream();
   const feed = await startRouteFeed([route('/echo', `${upstream.url}/`)]);
-  const port = await closedPort();
+  const port = await freePort();
   const gateway = await startGateway({
     port: 0,
     authUrl: `http://127.0.0.1:${port}`,

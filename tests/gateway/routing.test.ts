@@ -46,11 +46,20 @@ describe('route matching (compiled table)', () => {
   test('entries that cannot be served are skipped and reported', () => {
     const skipped: string[] = [];
     const compiled = compileRoutes(
-      { version: '2', routes: [route('/ok', 'http://127.0.0.1:1/'), route('/Bad Path', 'http://127.0.0.1:1/'), route('/ftp', 'ftp://example.com/')] },
+      {
+        version: '2',
+        routes: [
+          route('/ok', 'http://127.0.0.1:1/'),
+          route('/Bad Path', 'http://127.0.0.1:1/'),
+          route('/ftp', 'ftp://example.com/'),
+          route('/health', 'http://127.0.0.1:1/'),
+          route('/ok', 'http://127.0.0.1:2/'),
+        ],
+      },
       ({ route: entry }) => skipped.push(entry.path),
     );
     assert.equal(compiled.size, 1);
-    assert.deepEqual(skipped, ['/Bad Path', '/ftp']);
+    assert.deepEqual(skipped, ['/Bad Path', '/ftp', '/health', '/ok']);
   });
 });
 
@@ -249,6 +258,24 @@ describe('before the first route table', () => {
     } finally {
       await gateway.close();
       await feed.close();
+    }
+  });
+
+  test('a path the table does not know makes the gateway ask the feed at once, at most once per cooldown', async () => {
+    const upstream = await startRecordingUpstream();
+    const stack = await startGatewayStack([route('/first', `${upstream.url}/`)], { routesPollMs: 600_000 });
+    try {
+      stack.feed.setRoutes([route('/first', `${upstream.url}/`), route('/second', `${upstream.url}/`)]);
+      const fetched = stack.feed.counts.full;
+      const response = await rawRequest(`${stack.gateway.url}/second/mcp`, { headers: { authorization: `Bearer ${stack.token}` } });
+      assert.equal(response.status, 200);
+      assert.equal(stack.feed.counts.full, fetched + 1);
+      const asked = stack.feed.counts.full + stack.feed.counts.notModified;
+      assert.equal((await rawRequest(`${stack.gateway.url}/third/mcp`)).status, 404);
+      assert.equal(stack.feed.counts.full + stack.feed.counts.notModified, asked, 'a second miss within the cooldown asked again');
+    } finally {
+      await stack.close();
+      await upstream.close();
     }
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { closedPort } from './support/free-port.js';
+import { freePort } from '../support/free-port.js';
 import { healthOf, startGatewayStack, waitFor, type GatewayStack } from './support/gateway-stack.js';
 import { rawRequest } from './support/raw-request.js';
 import { readToEnd, readUntil } from './support/read-stream.js';
@@ -16,7 +16,7 @@ describe('streaming proxying', () => {
 
   before(async () => {
     upstream = await startRecordingUpstream();
-    deadPort = await closedPort();
+    deadPort = await freePort();
     stack = await startGatewayStack(
       [route('/stream', `${upstream.url}/`), route('/base', `${upstream.url}/base`), route('/dead', `http://127.0.0.1:${deadPort}/`)],
       { upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS },

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { TLSSocket } from 'node:tls';
 import { normaliseHeaderName, RESERVED_HEADER_NAMES } from '@mcpgw/lib/check/check-contract.js';
 import { REQUEST_ID_HEADER } from './request-id.js';
+import { schemeOf } from './scheme-of.js';
 
 /** Headers that belong to one connection and never cross the proxy, plus those the gateway sets. */
 const NOT_FORWARDED: ReadonlySet<string> = new Set([
@@ -66,13 +66,6 @@ export function buildUpstreamHeaders(req: IncomingMessage, input: UpstreamHeader
   else if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
   else if (req.headers['transfer-encoding'] !== undefined) headers['transfer-encoding'] = 'chunked';
   return headers;
-}
-
-/** `https` when the request came over TLS or through a TLS edge that said so, else `http`. */
-export function schemeOf(req: IncomingMessage): 'http' | 'https' {
-  if (req.socket instanceof TLSSocket) return 'https';
-  const forwarded = req.headers['x-forwarded-proto'];
-  return typeof forwarded === 'string' && forwarded.trim().toLowerCase() === 'https' ? 'https' : 'http';
 }
 
 function listedInConnection(value: string | undefined): Set<string> {

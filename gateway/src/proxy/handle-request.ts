@@ -6,7 +6,8 @@ import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import type { AccessChecker } from '../authz/check-access.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { sendError, type RpcContext } from '../errors/send-error.js';
-import { buildUpstreamHeaders, schemeOf } from '../headers/build-upstream-headers.js';
+import { buildUpstreamHeaders } from '../headers/build-upstream-headers.js';
+import { schemeOf } from '../headers/scheme-of.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../headers/request-id.js';
 import type { StreamToolFilters } from '../mcp/stream-tool-filters.js';
 import type { LiveRoutes } from '../routes/live-routes.js';
@@ -66,7 +67,7 @@ async function handle(
     rpc.id = singleId(parsed);
   }
 
-  const match = matchRoute(context.routes, target.pathname);
+  const match = await resolveRoute(context.routes, target.pathname);
   if (parsed && !parsed.ok) {
     throw new GatewayError(parsed.code === JSONRPC_PARSE_ERROR ? 'GW_PARSE_ERROR' : 'GW_INVALID_REQUEST', parsed.message);
   }
@@ -112,17 +113,27 @@ async function handle(
   logger.debug({ method: req.method, route: match.route.path, status: proxyRes.statusCode }, 'proxied');
 }
 
-function matchRoute(routes: LiveRoutes, pathname: string): RouteMatch {
+/** The route of a path; a path not in the table, or a disabled server, asks the source once more. */
+async function resolveRoute(routes: LiveRoutes, pathname: string): Promise<RouteMatch> {
+  const first = lookUpRoute(routes, pathname);
+  if (!(first instanceof GatewayError)) return first;
+  await routes.refreshAfterMiss();
+  const second = lookUpRoute(routes, pathname);
+  if (second instanceof GatewayError) throw second;
+  return second;
+}
+
+function lookUpRoute(routes: LiveRoutes, pathname: string): RouteMatch | GatewayError {
   const matcher = routes.current();
   if (!matcher) {
-    throw new GatewayError('GW_ROUTES_UNAVAILABLE', 'the gateway has not received its route table from the registry yet; try again shortly');
+    return new GatewayError('GW_ROUTES_UNAVAILABLE', 'the gateway has not received its route table from the registry yet; try again shortly');
   }
   const match = matcher.match(pathname);
   if (!match) {
-    throw new GatewayError('GW_ROUTE_NOT_FOUND', 'no MCP server is registered at this path; check the server path in the registry');
+    return new GatewayError('GW_ROUTE_NOT_FOUND', 'no MCP server is registered at this path; check the server path in the registry');
   }
   if (!match.route.enabled) {
-    throw new GatewayError('GW_SERVER_DISABLED', `the MCP server at ${match.route.path} is disabled; an administrator can enable it in the registry`, {
+    return new GatewayError('GW_SERVER_DISABLED', `the MCP server at ${match.route.path} is disabled; an administrator can enable it in the registry`, {
       data: { server: match.route.path },
     });
   }

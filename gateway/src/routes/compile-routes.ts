@@ -1,5 +1,6 @@
 import type { Route, RouteTable } from '@mcpgw/lib/routes/route-table.js';
 import { tryCanonicalServerPath } from '@mcpgw/lib/paths/canonical-path.js';
+import { isReservedServerPath } from '@mcpgw/lib/paths/reserved-paths.js';
 
 /** A route ready for the hot path: its upstream parsed once. */
 export interface CompiledRoute {
@@ -51,6 +52,10 @@ export function compileRoutes(table: RouteTable, onSkipped: (skipped: SkippedRou
     const path = tryCanonicalServerPath(route.path);
     if (path === undefined) {
       onSkipped({ route, reason: 'the path is not a canonical server path' });
+      continue;
+    }
+    if (isReservedServerPath(path)) {
+      onSkipped({ route, reason: 'the path starts with a segment the gateway answers itself' });
       continue;
     }
     const upstream = parseUpstream(route.proxyPassUrl);

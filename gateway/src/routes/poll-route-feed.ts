@@ -19,7 +19,7 @@ const MAX_FEED_BYTES = 32 * 1024 * 1024;
 /**
  * Polls the registry's route feed with If-None-Match. A 304 means unchanged. When the registry is
  * down or answers something that is not a route table, the last table stays in force and the outage
- * is logged once, with its recovery.
+ * is logged once, with its recovery. `refresh()` polls at once, except during an outage.
  */
 export function pollRouteFeed(options: RouteFeedOptions): RouteSource {
   const url = new URL(`${options.registryUrl.replace(/\/+$/, '')}${ROUTES_FEED_PATH}`);
@@ -96,13 +96,26 @@ export function pollRouteFeed(options: RouteFeedOptions): RouteSource {
     }
   };
 
+  let deliver: ((table: RouteTable) => void) | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  /** Polls one at a time, so that tables are delivered in the order the registry served them. */
+  const pollInTurn = (): Promise<void> => {
+    chain = chain.then(() => (closed || !deliver ? undefined : poll(deliver)));
+    return chain;
+  };
+
   return {
     start(onTable) {
+      deliver = onTable;
       const loop = async (): Promise<void> => {
-        await poll(onTable);
+        await pollInTurn();
         if (!closed) timer = setTimeout(() => void loop(), options.intervalMs);
       };
       void loop();
+    },
+    async refresh() {
+      if (outage) return;
+      await pollInTurn();
     },
     async close() {
       closed = true;

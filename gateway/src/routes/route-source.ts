@@ -6,5 +6,7 @@ import type { RouteTable } from '@mcpgw/lib/routes/route-table.js';
  */
 export interface RouteSource {
   start(onTable: (table: RouteTable) => void): void;
+  /** Asks for the newest table now; resolves once it was delivered or could not be had. */
+  refresh?(): Promise<void>;
   close(): Promise<void>;
 }
