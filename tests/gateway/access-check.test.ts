@@ -5,7 +5,7 @@ import { startGateway } from '../../gateway/src/start-gateway.js';
 import { silentLogger, startGatewayStack, type GatewayStack } from './support/gateway-stack.js';
 import { rawRequest } from './support/raw-request.js';
 import { freePort } from '../support/free-port.js';
-import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream.js';
+import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
 import { route, startRouteFeed, TEST_INTERNAL_TOKEN } from './support/route-feed-server.js';
 
 describe('the access check', () => {

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { JSONRPC_INVALID_REQUEST, JSONRPC_PARSE_ERROR } from '@mcpgw/lib/jsonrpc/jsonrpc-errors.js';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.js';
 import { rawRequest } from './support/raw-request.js';
-import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream.js';
+import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
 import { route } from './support/route-feed-server.js';
 
 const LIMIT = 64 * 1024;

@@ -8,7 +8,7 @@ import { startGateway } from '../../gateway/src/start-gateway.js';
 import type { RouteSource } from '../../gateway/src/routes/route-source.js';
 import { healthOf, silentLogger, startGatewayStack, waitFor, type GatewayStack } from './support/gateway-stack.js';
 import { rawRequest } from './support/raw-request.js';
-import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream.js';
+import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
 import { route, startRouteFeed, TEST_INTERNAL_TOKEN } from './support/route-feed-server.js';
 
 describe('route matching (compiled table)', () => {

@@ -4,7 +4,7 @@ import { freePort } from '../support/free-port.js';
 import { healthOf, startGatewayStack, waitFor, type GatewayStack } from './support/gateway-stack.js';
 import { rawRequest } from './support/raw-request.js';
 import { readToEnd, readUntil } from './support/read-stream.js';
-import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream.js';
+import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
 import { route } from './support/route-feed-server.js';
 
 const UPSTREAM_TIMEOUT_MS = 300;

@@ -5,7 +5,7 @@ import { filterToolsList } from '../../gateway/src/mcp/filter-tools-list.js';
 import { createSseDataTransform } from '../../gateway/src/mcp/sse-data-transform.js';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.js';
 import { rawRequest } from './support/raw-request.js';
-import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream.js';
+import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
 import { route } from './support/route-feed-server.js';
 
 const TOOLS = [{ name: 'echo', inputSchema: {} }, { name: 'add', inputSchema: {} }, { name: 'admin_reset', inputSchema: {} }];

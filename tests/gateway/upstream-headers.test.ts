@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { normaliseHeaderName, RESERVED_HEADER_NAMES } from '@mcpgw/lib/check/check-contract.js';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.js';
 import { rawRequest } from './support/raw-request.js';
-import { startRecordingUpstream, type RecordingUpstream } from './support/recording-upstream.js';
+import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
 import { route } from './support/route-feed-server.js';
 
 /** Spellings of identity headers a client might send to pass as someone else. */

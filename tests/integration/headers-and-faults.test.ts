@@ -29,7 +29,7 @@ describe('what reaches the upstream, and what happens when a part fails', () => 
     });
 
   test('the exact bytes, the rewritten path and only the auth-server identity reach the upstream', async () => {
-    upstream.requests.length = 0;
+    upstream.received.length = 0;
     const body = `{ "jsonrpc": "2.0", "id": 41,   "method": "tools/call", "params": {"name": "anything", "arguments": {"a": "ü"}} }`;
     const response = await post(
       {
@@ -44,8 +44,8 @@ describe('what reaches the upstream, and what happens when a part fails', () => 
       body,
     );
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { jsonrpc: '2.0', id: 41, result: { ok: true } });
-    const [received] = upstream.requests;
+    assert.deepEqual(await response.json(), { jsonrpc: '2.0', id: 41, result: { path: '/base/mcp?x=1' } });
+    const [received] = upstream.received;
     assert.ok(received);
     assert.equal(received.url, '/base/mcp?x=1');
     assert.equal(received.body.toString('utf8'), body);
@@ -61,29 +61,29 @@ describe('what reaches the upstream, and what happens when a part fails', () => 
   });
 
   test('with X-Authorization for the gateway, Authorization passes to the upstream untouched', async () => {
-    upstream.requests.length = 0;
+    upstream.received.length = 0;
     const response = await post({ 'x-authorization': `Bearer ${stack.adminToken}`, authorization: 'Bearer upstream-own-credential' }, toolCall(2, 'x'));
     assert.equal(response.status, 200);
-    const [received] = upstream.requests;
+    const [received] = upstream.received;
     assert.equal(received?.headers.authorization, 'Bearer upstream-own-credential');
     assert.equal(received?.headers['x-authorization'], undefined);
   });
 
   test('a refused call never reaches the upstream', async () => {
-    upstream.requests.length = 0;
+    upstream.received.length = 0;
     const token = await stack.mint.token('bob', ['mcp-registry-user']);
     const response = await post({ authorization: `Bearer ${token}` }, toolCall(3, 'anything'));
     assert.equal(response.status, 403);
     assert.equal(((await response.json()) as { id: unknown }).id, 3);
-    assert.equal(upstream.requests.length, 0);
+    assert.equal(upstream.received.length, 0);
   });
 
   test('an oversized body answers 413 and nothing is forwarded', async () => {
-    upstream.requests.length = 0;
+    upstream.received.length = 0;
     const big = JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'x', arguments: { blob: 'a'.repeat(5 * 1024 * 1024) } } });
     const response = await post({ authorization: `Bearer ${stack.adminToken}` }, big);
     assert.equal(response.status, 413);
-    assert.equal(upstream.requests.length, 0);
+    assert.equal(upstream.received.length, 0);
   });
 
   test('an edit of scopes.yml changes what the gateway lets through, without a restart', async () => {
@@ -111,12 +111,12 @@ describe('what reaches the upstream, and what happens when a part fails', () => 
   });
 
   test('the gateway fails closed with 503 when the auth-server is down', async () => {
-    upstream.requests.length = 0;
+    upstream.received.length = 0;
     await stack.auth.close();
     const response = await post({ authorization: `Bearer ${stack.adminToken}` }, toolCall(8, 'x'));
     assert.equal(response.status, 503);
     const body = (await response.json()) as { id: unknown };
     assert.equal(body.id, 8);
-    assert.equal(upstream.requests.length, 0);
+    assert.equal(upstream.received.length, 0);
   });
 });

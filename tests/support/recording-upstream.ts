@@ -1,7 +1,7 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { listen, type RunningServer } from '@mcpgw/lib/http/listen.js';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { listen } from '@mcpgw/lib/http/listen.js';
 
-export interface RecordedRequest {
+export interface ReceivedRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
@@ -9,28 +9,53 @@ export interface RecordedRequest {
   body: Buffer;
 }
 
-/**
- * A real HTTP upstream that records exactly what reached it and answers a JSON-RPC result
- * echoing the request id. For checking what the gateway forwards, byte for byte.
- */
-export async function startRecordingUpstream(): Promise<RunningServer & { requests: RecordedRequest[] }> {
-  const requests: RecordedRequest[] = [];
-  const server = createServer((request, response) => {
+export interface RecordingUpstream {
+  url: string;
+  received: ReceivedRequest[];
+  /** Answers each request once its body has been read; by default 200 JSON naming the path. */
+  handler: (request: ReceivedRequest, res: ServerResponse, req: IncomingMessage) => void;
+  close(): Promise<void>;
+}
+
+/** A raw node upstream that records exactly what reached it. */
+export async function startRecordingUpstream(): Promise<RecordingUpstream> {
+  const state: RecordingUpstream = {
+    url: '',
+    received: [],
+    handler: (request, res) => {
+      const text = JSON.stringify({ jsonrpc: '2.0', id: idOf(request.body), result: { path: request.url } });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(text);
+    },
+    close: async () => {},
+  };
+  const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks);
-      requests.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, rawHeaders: request.rawHeaders, body });
-      let id: unknown = null;
-      try {
-        id = (JSON.parse(body.toString('utf8')) as { id?: unknown }).id ?? null;
-      } catch {
-        // not JSON: answer with a null id
-      }
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ jsonrpc: '2.0', id, result: { ok: true } }));
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request: ReceivedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        body: Buffer.concat(chunks),
+      };
+      state.received.push(request);
+      state.handler(request, res, req);
     });
   });
-  const running = await listen(server, 0);
-  return { ...running, requests };
+  const running = await listen(server, 0, '127.0.0.1', 0);
+  state.url = running.url;
+  state.close = async () => {
+    server.closeAllConnections();
+    await running.close();
+  };
+  return state;
+}
+
+function idOf(body: Buffer): unknown {
+  try {
+    return (JSON.parse(body.toString('utf8')) as { id?: unknown }).id ?? null;
+  } catch {
+    return null;
+  }
 }
