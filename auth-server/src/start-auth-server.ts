@@ -2,10 +2,13 @@ import { createServer } from 'node:http';
 import express from 'express';
 import { createLogger, type Logger } from '@mcpgw/lib/logging/logger.js';
 import { listen, type RunningServer } from '@mcpgw/lib/http/listen.js';
+import { createIdentityVerifier } from '@mcpgw/lib/providers/create-identity-verifier.js';
+import { identitySettingsFromEnv, type IdentitySettings } from '@mcpgw/lib/providers/identity-settings.js';
 import { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
-import { createRegistryTokenVerifier, type TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
 import { tokenSettingsFromEnv, type TokenSettings } from '@mcpgw/lib/tokens/token-settings.js';
+import { challengeContext } from './challenges/challenge-context.js';
 import { validateRouter } from './check/validate-router.js';
+import { warmUpProviders } from './providers/warm-up-providers.js';
 
 export interface AuthServerOptions {
   port: number;
@@ -13,6 +16,8 @@ export interface AuthServerOptions {
   dataDir: string;
   scopesFile: string;
   tokenSettings?: TokenSettings;
+  /** Identity providers, the gateway's public URL, clock skew and JWKS caching; default from the environment. */
+  identity?: IdentitySettings;
   logger?: Logger;
 }
 
@@ -23,8 +28,9 @@ export interface RunningAuthServer extends RunningServer {
 /** Starts the auth-server: GET /validate for data planes, GET /health. */
 export async function startAuthServer(options: AuthServerOptions): Promise<RunningAuthServer> {
   const logger = options.logger ?? createLogger('auth-server');
+  const identity = options.identity ?? identitySettingsFromEnv();
+  const verifier = await createIdentityVerifier(options.dataDir, options.tokenSettings ?? tokenSettingsFromEnv(), identity);
   const scopes = new ScopesSource(options.scopesFile, logger).watch();
-  const verifier: TokenVerifier = await createRegistryTokenVerifier(options.dataDir, options.tokenSettings ?? tokenSettingsFromEnv());
 
   const app = express();
   app.disable('x-powered-by');
@@ -32,12 +38,23 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
   app.get('/health', (_request, response) => {
     response.json({ status: 'ok' });
   });
+  app.use(challengeContext({
+    gatewayPublicUrl: identity.gatewayPublicUrl,
+    scope: [...new Set(identity.providers.flatMap((provider) => provider.scopes))].join(' '),
+  }));
   app.use(validateRouter({ verifier, scopes, logger }));
   app.use((_request, response) => {
     response.status(404).json({ error: { code: 'AUTH_NOT_FOUND', message: 'the auth-server answers GET /validate and GET /health' } });
   });
 
-  const running = await listen(createServer(app), options.port, options.host);
+  let running: RunningServer;
+  try {
+    running = await listen(createServer(app), options.port, options.host);
+  } catch (error) {
+    scopes.close();
+    throw error;
+  }
+  warmUpProviders(verifier.providers, identity.loginOnly, logger);
   return {
     ...running,
     scopes,

@@ -1,4 +1,4 @@
-import { dataDir, DEFAULT_PORTS, envBytes, envInt, envString } from '@mcpgw/lib/config/env.js';
+import { dataDir, DEFAULT_PORTS, envBytes, envDuration, envInt, envString } from '@mcpgw/lib/config/env.js';
 import { loadInternalToken } from '@mcpgw/lib/internal/internal-token.js';
 import { createLogger } from '@mcpgw/lib/logging/logger.js';
 import { closeOnSignal } from '@mcpgw/lib/process/run-until-signal.js';
@@ -18,6 +18,8 @@ try {
     authTimeoutMs: envInt('AUTH_TIMEOUT_MS', GATEWAY_DEFAULTS.authTimeoutMs),
     routesPollMs: envInt('ROUTES_POLL_MS', GATEWAY_DEFAULTS.routesPollMs),
     upstreamTimeoutMs: envInt('GATEWAY_UPSTREAM_TIMEOUT_MS', GATEWAY_DEFAULTS.upstreamTimeoutMs),
+    sseKeepAliveMs: envDuration('GATEWAY_SSE_KEEPALIVE', GATEWAY_DEFAULTS.sseKeepAliveMs),
+    allowedOrigins: envString('GATEWAY_ALLOWED_ORIGINS', '').split(',').map((origin) => origin.trim()).filter(Boolean),
     logger,
   });
   logger.info({ url: gateway.url }, `gateway listening on ${gateway.url}`);

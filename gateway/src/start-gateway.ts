@@ -1,20 +1,28 @@
 import { createServer } from 'node:http';
 import { listen } from '@mcpgw/lib/http/listen.js';
+import { protectedResourceSettingsFromEnv, type ProtectedResourceSettings } from '@mcpgw/lib/providers/protected-resource-settings.js';
 import { createLogger, type Logger } from '@mcpgw/lib/logging/logger.js';
 import { createAccessChecker } from './authz/check-access.js';
+import { compileOriginPolicy } from './cors/origin-policy.js';
+import { GatewayError } from './errors/gateway-error.js';
+import { sendError } from './errors/send-error.js';
+import { createProtectedResourceHandler } from './discovery/serve-protected-resource.js';
 import { createStreamToolFilters } from './mcp/stream-tool-filters.js';
 import { createForwarder } from './proxy/create-forwarder.js';
 import { createRequestHandler } from './proxy/handle-request.js';
 import { createLiveRoutes } from './routes/live-routes.js';
 import { pollRouteFeed } from './routes/poll-route-feed.js';
 import type { RouteSource } from './routes/route-source.js';
+import { createUpgradeForwarder } from './websocket/forward-upgrade.js';
+import { createUpgradeHandler } from './websocket/handle-upgrade.js';
 
 export const GATEWAY_DEFAULTS = {
   host: '127.0.0.1',
   maxBodyBytes: 4 * 1024 * 1024,
   authTimeoutMs: 2000,
   routesPollMs: 500,
-  upstreamTimeoutMs: 60_000,
+  upstreamTimeoutMs: 300_000,
+  sseKeepAliveMs: 15_000,
   drainTimeoutMs: 10_000,
 } as const;
 
@@ -31,12 +39,24 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   authTimeoutMs?: number;
   routesPollMs?: number;
-  /** How long to wait for an upstream's response headers; a started stream is never cut. */
+  /**
+   * How long to wait for an upstream's response headers (or its answer to a WebSocket upgrade) when
+   * its route sets no `timeoutSeconds`; a started stream is never cut.
+   */
   upstreamTimeoutMs?: number;
+  /** How often an idle event stream gets a `: keep-alive` comment; 0 sends none. */
+  sseKeepAliveMs?: number;
+  /**
+   * Browser origins allowed to call MCP servers through the gateway (`https://app.example.com`), or
+   * `*` for any. Requests without an Origin header and same-origin requests are always allowed.
+   */
+  allowedOrigins?: readonly string[];
   /** How long close() lets requests in flight finish before cutting them. */
   drainTimeoutMs?: number;
   /** Supplies route tables instead of the registry's feed. */
   routeSource?: RouteSource;
+  /** What the protected resource metadata says; default from GATEWAY_PUBLIC_URL and the identity providers. */
+  protectedResource?: ProtectedResourceSettings;
   logger?: Logger;
 }
 
@@ -51,6 +71,8 @@ export interface RunningGateway {
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const settings = validateOptions(options);
   const logger = options.logger ?? createLogger('gateway');
+  const resource = options.protectedResource ?? protectedResourceSettingsFromEnv();
+  let publicUrl = resource.publicUrl;
   const source = options.routeSource ?? pollRouteFeed({
     registryUrl: options.registryUrl,
     internalToken: options.internalToken,
@@ -60,7 +82,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const routes = createLiveRoutes(source, logger);
   const access = createAccessChecker({ authUrl: options.authUrl, timeoutMs: settings.authTimeoutMs });
   const forwarder = createForwarder({ upstreamTimeoutMs: settings.upstreamTimeoutMs });
+  const origins = compileOriginPolicy(options.allowedOrigins ?? []);
   const streams = new Set<() => void>();
+  const trackStream = (end: () => void): (() => void) => {
+    streams.add(end);
+    return () => streams.delete(end);
+  };
 
   const server = createServer(createRequestHandler({
     routes,
@@ -69,15 +96,28 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxBodyBytes: settings.maxBodyBytes,
     logger,
     toolFilters: createStreamToolFilters(),
-    trackStream: (end) => {
-      streams.add(end);
-      return () => streams.delete(end);
-    },
+    trackStream,
+    origins,
+    sseKeepAliveMs: settings.sseKeepAliveMs,
+    protectedResource: createProtectedResourceHandler({ ...resource, publicUrl: () => publicUrl ?? '', routes }),
+  }));
+  server.on('upgrade', createUpgradeHandler({
+    routes,
+    access,
+    origins,
+    forwarder: createUpgradeForwarder(),
+    upstreamTimeoutMs: settings.upstreamTimeoutMs,
+    logger,
+    trackStream,
   }));
   server.on('clientError', (error, socket) => {
     logger.debug({ err: error }, 'malformed request from a client');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-    else socket.destroy();
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const malformed = new GatewayError('GW_MALFORMED_REQUEST', 'the request is not valid HTTP/1.1; check the request line and headers', { cause: error });
+    sendError({ socket, headers: {} }, malformed, undefined, logger);
   });
 
   let running;
@@ -90,6 +130,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     throw error;
   }
   const { url, port } = running;
+  publicUrl ??= url;
   const stop = running.close;
   let closing: Promise<void> | undefined;
   return {
@@ -120,6 +161,11 @@ function validateOptions(options: GatewayOptions) {
   for (const [name, value] of Object.entries(settings)) {
     if (!Number.isInteger(value) || value <= 0) problems.push(`${name} must be a positive integer, got ${value}`);
   }
+  const sseKeepAliveMs = options.sseKeepAliveMs ?? GATEWAY_DEFAULTS.sseKeepAliveMs;
+  if (!Number.isInteger(sseKeepAliveMs) || sseKeepAliveMs < 0) problems.push(`sseKeepAliveMs must be 0 or a positive integer, got ${sseKeepAliveMs}`);
+  for (const origin of options.allowedOrigins ?? []) {
+    if (origin !== '*' && !isOrigin(origin)) problems.push(`allowedOrigins: ${JSON.stringify(origin)} is not an origin such as https://app.example.com, or *`);
+  }
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) problems.push(`port must be 0-65535, got ${options.port}`);
   for (const [name, value] of [['authUrl', options.authUrl], ['registryUrl', options.registryUrl]] as const) {
     if (name === 'registryUrl' && options.routeSource) continue;
@@ -127,5 +173,15 @@ function validateOptions(options: GatewayOptions) {
   }
   if (!options.routeSource && !options.internalToken) problems.push('internalToken is required to read the registry route feed');
   if (problems.length > 0) throw new Error(`invalid gateway options:\n  ${problems.join('\n  ')}`);
-  return settings;
+  return { ...settings, sseKeepAliveMs };
+}
+
+/** `scheme://host[:port]` and nothing more. */
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.origin !== 'null' && url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && !text.endsWith('/');
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,4 @@
-import { dataDir, DEFAULT_PORTS, envInt, envString, scopesFile } from '@mcpgw/lib/config/env.js';
+import { dataDir, DEFAULT_PORTS, envInt, envOptional, envString, scopesFile } from '@mcpgw/lib/config/env.js';
 import { createLogger } from '@mcpgw/lib/logging/logger.js';
 import { closeOnSignal } from '@mcpgw/lib/process/run-until-signal.js';
 import { startRegistry } from './start-registry.js';
@@ -9,6 +9,7 @@ try {
     port: envInt('REGISTRY_PORT', DEFAULT_PORTS.registry),
     host: envString('HOST', '127.0.0.1'),
     dataDir: dataDir(),
+    ...databaseFromEnv(),
     scopesFile: scopesFile(),
     logger,
   });
@@ -17,4 +18,10 @@ try {
 } catch (error) {
   logger.fatal({ err: error }, `registry failed to start: ${(error as Error).message}`);
   process.exit(1);
+}
+
+/** DATABASE_URL (postgres://…): PostgreSQL instead of SQLite under DATA_DIR. */
+function databaseFromEnv(): { database?: { url: string } } {
+  const url = envOptional('DATABASE_URL');
+  return url === undefined ? {} : { database: { url } };
 }

@@ -6,10 +6,16 @@ import { createLogger, type Logger } from '@mcpgw/lib/logging/logger.js';
 import { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
 import { loadOrCreateSigningKey } from '@mcpgw/lib/tokens/signing-key.js';
 import { tokenSettingsFromEnv, type TokenSettings } from '@mcpgw/lib/tokens/token-settings.js';
-import { createRegistryTokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
+import { createIdentityVerifier } from '@mcpgw/lib/providers/create-identity-verifier.js';
+import { identitySettingsFromEnv, type IdentitySettings } from '@mcpgw/lib/providers/identity-settings.js';
 import { createApp } from './api/create-app.js';
+import { createCallerVerifier } from './auth/create-caller-verifier.js';
+import { registryApiKeysFromEnv, type RegistryApiKeys } from './auth/registry-api-keys.js';
+import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistrySettings } from './services/mcp-registry/mcp-registry-settings.js';
+import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
-import { openSqliteServerRepository } from './store/sqlite/sqlite-server-repository.js';
+import { openRegistryStore } from './store/open-registry-store.js';
+import type { PostgresOptions } from './store/postgres/open-postgres-pool.js';
 
 export interface RegistryOptions {
   /** 0 picks a free port. */
@@ -18,31 +24,56 @@ export interface RegistryOptions {
   host?: string;
   /** Holds registry.db, the signing key and the internal token; created when missing. */
   dataDir: string;
+  /** PostgreSQL instead of DATA_DIR/registry.db (DATABASE_URL). */
+  database?: PostgresOptions;
   scopesFile: string;
   logger?: Logger;
   /** Issuer and audience of accepted tokens; default from TOKEN_ISSUER / TOKEN_AUDIENCE. */
   tokenSettings?: TokenSettings;
   /** The secret of GET /internal/routes; default INTERNAL_API_TOKEN, else DATA_DIR/internal-token. */
   internalToken?: string;
+  /** Identity providers whose tokens the API accepts too; default from the environment. */
+  identity?: IdentitySettings;
+  /** Static API keys for machines; default from REGISTRY_API_TOKEN / REGISTRY_API_KEYS. */
+  apiKeys?: RegistryApiKeys;
+  /** Namespace of MCP Registry names and the gateway's public URL; default from MCP_REGISTRY_NAMESPACE / GATEWAY_PUBLIC_URL. */
+  mcpRegistry?: McpRegistrySettings;
 }
 
 export type RunningRegistry = RunningServer;
 
-/** Starts the registry: the servers API, the gateways' route feed, health and JWKS. */
+/** Starts the registry: the servers and scopes APIs, the gateways' route feed, health and JWKS. */
 export async function startRegistry(options: RegistryOptions): Promise<RunningRegistry> {
   const logger = options.logger ?? createLogger('registry');
   mkdirSync(options.dataDir, { recursive: true });
   const scopes = new ScopesSource(options.scopesFile, logger);
-  const repository = await openSqliteServerRepository(options.dataDir);
+  const store = await openRegistryStore({ dataDir: options.dataDir, ...(options.database ? { database: options.database } : {}) }).catch((error: unknown) => {
+    scopes.close();
+    throw error;
+  });
   const release = async (): Promise<void> => {
     scopes.close();
-    await repository.close();
+    await store.close();
   };
   try {
-    const verifier = await createRegistryTokenVerifier(options.dataDir, options.tokenSettings ?? tokenSettingsFromEnv());
+    const identity = options.identity ?? identitySettingsFromEnv();
+    const verifier = createCallerVerifier(
+      await createIdentityVerifier(options.dataDir, options.tokenSettings ?? tokenSettingsFromEnv(), identity),
+      options.apiKeys ?? registryApiKeysFromEnv(),
+    );
     const { publicJwk } = await loadOrCreateSigningKey(options.dataDir);
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
-    const app = createApp({ servers: createServerService(repository), verifier, scopes, internalToken, publicJwk, logger });
+    const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
+    const app = createApp({
+      servers: createServerService(store.servers),
+      scopesEditor: createScopesService(store.scopesHistory, scopes),
+      verifier,
+      scopes,
+      internalToken,
+      publicJwk,
+      logger,
+      mcpRegistrySettings,
+    });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);
     return {

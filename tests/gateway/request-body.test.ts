@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { JSONRPC_INVALID_REQUEST, JSONRPC_PARSE_ERROR } from '@mcpgw/lib/jsonrpc/jsonrpc-errors.js';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.js';
@@ -136,5 +137,17 @@ describe('POST bodies', () => {
     } finally {
       stack.auth.answer = () => 'verify';
     }
+  });
+
+  test('a request that is not valid HTTP gets a plain JSON 400 and the connection closes', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(stack.gateway.port, '127.0.0.1', () => socket.end('NOT HTTP AT ALL\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      socket.on('error', reject);
+      socket.on('close', () => resolve(text));
+    });
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    assert.equal(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error.code, 'GW_MALFORMED_REQUEST');
   });
 });

@@ -190,6 +190,126 @@ describe('streaming proxying', () => {
     }
   });
 
+  test('a notification answered 202 without a body passes as it came', async () => {
+    upstream.handler = (_request, res) => void res.writeHead(202, { 'mcp-session-id': 'session-42' }).end();
+    const response = await rawRequest(`${stack.gateway.url}/stream/mcp`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json', 'mcp-session-id': 'session-42' },
+      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    });
+    assert.equal(response.status, 202);
+    assert.equal(response.body.length, 0);
+    assert.equal(response.headers['mcp-session-id'], 'session-42');
+  });
+
+  test('a session id of any visible ASCII passes both ways unchanged', async () => {
+    const sessionId = `!"#$%&'()*+,-./09:;<=>?@AZ[\\]^_\`az{|}~`;
+    upstream.handler = (request, res) => {
+      const text = JSON.stringify({ jsonrpc: '2.0', id: 1, result: {} });
+      res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': String(request.headers['mcp-session-id']) }).end(text);
+    };
+    const response = await rawRequest(`${stack.gateway.url}/stream/mcp`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+    });
+    assert.equal(response.status, 200);
+    assert.equal(upstream.received.at(-1)!.headers['mcp-session-id'], sessionId);
+    assert.equal(upstream.received.at(-1)!.headers['mcp-protocol-version'], '2025-11-25');
+    assert.equal(response.headers['mcp-session-id'], sessionId);
+  });
+
+  test("a route's timeoutSeconds replaces the gateway's default for the response headers", async () => {
+    const patient = await startGatewayStack([{ ...route('/patient', `${upstream.url}/`), timeoutSeconds: 30 }], { upstreamTimeoutMs: UPSTREAM_TIMEOUT_MS });
+    try {
+      upstream.handler = (_request, res) => {
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), UPSTREAM_TIMEOUT_MS * 2);
+      };
+      const response = await rawRequest(`${patient.gateway.url}/patient/mcp`, { headers: { authorization: `Bearer ${patient.token}` } });
+      assert.equal(response.status, 200);
+    } finally {
+      await patient.close();
+    }
+  });
+
+  for (const [name, headersFirst] of [['mid-answer', true], ['before the answer started', false]] as const) {
+    test(`a client that leaves a POST ${name} does not cut the upstream's answer short`, async () => {
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let arrived!: () => void;
+      const reached = new Promise<void>((resolve) => (arrived = resolve));
+      let upstreamFinished: boolean | undefined;
+      upstream.handler = (_request, res) => {
+        res.on('close', () => (upstreamFinished = res.writableFinished));
+        if (headersFirst) {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.write('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progress":1}}\n\n');
+        }
+        arrived();
+        void released.then(() => {
+          if (!headersFirst) res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.write('event: message\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progress":2}}\n\n');
+          res.end('event: message\ndata: {"jsonrpc":"2.0","id":1,"result":{}}\n\n');
+        });
+      };
+      const controller = new AbortController();
+      const pending = fetch(`${stack.gateway.url}/stream/mcp`, {
+        method: 'POST',
+        headers: { ...auth(), 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'slow' } }),
+        signal: controller.signal,
+      });
+      await reached;
+      if (headersFirst) await readUntil((await pending).body!.getReader(), (text) => text.includes('"progress":1'));
+      controller.abort();
+      if (!headersFirst) await assert.rejects(pending);
+      // Time for the gateway to see the client go; the upstream answers only after that.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      await waitFor(() => upstreamFinished !== undefined);
+      assert.equal(upstreamFinished, true, 'the upstream wrote its whole answer');
+      assert.equal((await healthOf(stack.gateway.url)).status, 'ok');
+    });
+  }
+
+  test('an idle event stream gets keep-alive comments between events, its own bytes unchanged', async () => {
+    const KEEP_ALIVE_MS = 30;
+    const local = await startGatewayStack([route('/stream', `${upstream.url}/`)], { sseKeepAliveMs: KEEP_ALIVE_MS });
+    let halfway!: () => void;
+    const startHalf = new Promise<void>((resolve) => (halfway = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const half = 'id: 42\nevent: message\n';
+    const events = ['id: 41\nretry: 5000\ndata: \n\n', `${half}data: {"jsonrpc":"2.0","method":"a"}\n\n`, 'id: 43\ndata: {"n":3}\n\n'];
+    upstream.handler = (_request, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(events[0]);
+      void startHalf.then(() => res.write(half));
+      void finished.then(() => {
+        res.write(events[1]!.slice(half.length));
+        res.end(events[2]);
+      });
+    };
+    try {
+      const response = await fetch(`${local.gateway.url}/stream/mcp`, { headers: { authorization: `Bearer ${local.token}`, 'last-event-id': '40' } });
+      const reader = response.body!.getReader();
+      let text = await readUntil(reader, (sofar) => sofar.includes(': keep-alive'));
+      halfway();
+      text = await readUntil(reader, (sofar) => sofar.includes(half), text);
+      // Several keep-alive intervals with the event half sent: no comment may come inside it.
+      await new Promise((resolve) => setTimeout(resolve, KEEP_ALIVE_MS * 5));
+      finish();
+      const all = await readToEnd(reader, text);
+      assert.equal(all.replaceAll(': keep-alive\n\n', ''), events.join(''), 'the events arrive byte for byte');
+      for (let at = all.indexOf(': keep-alive'); at !== -1; at = all.indexOf(': keep-alive', at + 1)) {
+        assert.ok(at === 0 || all.slice(0, at).endsWith('\n\n'), `a comment inside an event at ${at}: ${JSON.stringify(all)}`);
+      }
+      assert.equal(upstream.received.at(-1)!.headers['last-event-id'], '40');
+    } finally {
+      await local.close();
+    }
+  });
+
   test('close() ends open GET event streams and resolves', async () => {
     const upstream2 = await startRecordingUpstream();
     const local = await startGatewayStack([route('/stream', `${upstream2.url}/`)]);

@@ -28,13 +28,41 @@ export function fields(overrides: Partial<ServerFields> = {}): ServerFields {
     enabled: true,
     license: null,
     toolList: null,
+    metadata: null,
+    mcpEndpoint: null,
+    sseEndpoint: null,
+    visibility: 'public',
+    allowedGroups: [],
+    timeoutSeconds: null,
+    source: 'local',
+    federatedFrom: null,
     ...overrides,
   };
 }
 
+/** Every optional field set, to a value other than its default. */
+export function everyField(): ServerFields {
+  return fields({
+    license: 'MIT',
+    toolList: [{ name: 'now', inputSchema: { type: 'object', properties: { tz: { type: 'string' } } } }, 'odd'],
+    metadata: { team: 'platform', compliance: ['SOC2'], nested: { b: 1, a: 2 } },
+    mcpEndpoint: 'https://clock.example/custom/mcp',
+    sseEndpoint: '/events',
+    visibility: 'group-restricted',
+    allowedGroups: ['ops', 'team-a'],
+    timeoutSeconds: 3600,
+    source: 'federated',
+    federatedFrom: 'https://peer.example',
+  });
+}
+
 /** The behaviour every ServerRepository backend must have. */
-export function runServerRepositoryContract(name: string, makeRepository: () => Promise<RepositoryFixture>): void {
-  describe(`ServerRepository contract: ${name}`, () => {
+export function runServerRepositoryContract(
+  name: string,
+  makeRepository: () => Promise<RepositoryFixture>,
+  options: { skip?: string | false } = {},
+): void {
+  describe(`ServerRepository contract: ${name}`, { skip: options.skip ?? false }, () => {
     let fixture: RepositoryFixture;
     let clock: ReturnType<typeof manualClock>;
     let repository: ServerRepository;
@@ -52,8 +80,11 @@ export function runServerRepositoryContract(name: string, makeRepository: () => 
     });
 
     afterEach(async () => {
-      for (const connection of opened.splice(0)) await connection.close();
-      await fixture.destroy();
+      try {
+        for (const connection of opened.splice(0)) await connection.close();
+      } finally {
+        await fixture.destroy();
+      }
     });
 
     test('a new store is empty and has a version', async () => {
@@ -63,15 +94,26 @@ export function runServerRepositoryContract(name: string, makeRepository: () => 
       assert.notEqual(await repository.routesVersion(), '');
     });
 
-    test('create stores every field and stamps both timestamps with the clock', async () => {
-      const created = await repository.create('/currenttime', fields({ license: 'MIT', toolList: [{ name: 'now', schema: { type: 'object' } }] }));
+    test('create stores every field at revision 1 and stamps both timestamps with the clock', async () => {
+      const created = await repository.create('/currenttime', everyField());
       assert.deepEqual(created, {
-        ...fields({ license: 'MIT', toolList: [{ name: 'now', schema: { type: 'object' } }] }),
+        ...everyField(),
         path: '/currenttime',
+        revision: 1,
         registeredAt: '2026-01-01T00:00:00.000Z',
         updatedAt: '2026-01-01T00:00:00.000Z',
       });
       assert.deepEqual(await repository.get('/currenttime'), created);
+      assert.deepEqual(await repository.list(), [created]);
+    });
+
+    test('documents are kept exactly as given, key order included', async () => {
+      const metadata = { zeta: 1, alpha: { y: [3, 2, 1], x: null }, 'with space': 'ok' };
+      const toolList = [{ schema: { required: ['b', 'a'] }, name: 'z' }];
+      await repository.create('/currenttime', fields({ metadata, toolList }));
+      const stored = await repository.get('/currenttime');
+      assert.equal(JSON.stringify(stored?.metadata), JSON.stringify(metadata));
+      assert.equal(JSON.stringify(stored?.toolList), JSON.stringify(toolList));
     });
 
     test('list returns every server ordered by path', async () => {
@@ -103,19 +145,49 @@ export function runServerRepositoryContract(name: string, makeRepository: () => 
       assert.deepEqual(updated, {
         ...fields({ license: 'MIT', description: 'new', tags: ['a', 'b'] }),
         path: '/currenttime',
+        revision: 2,
         registeredAt: '2026-01-01T00:00:00.000Z',
         updatedAt: '2026-01-01T00:00:05.000Z',
       });
       assert.deepEqual(await repository.get('/currenttime'), updated);
     });
 
-    test('a full update replaces every field, and null clears license and toolList', async () => {
-      await repository.create('/currenttime', fields({ license: 'MIT', toolList: [1, 2] }));
+    test('a full update replaces every field, and null clears the optional ones', async () => {
+      await repository.create('/currenttime', everyField());
       const replacement = fields({ serverName: 'Clock', proxyPassUrl: 'https://clock.example/mcp', tags: [], supportedTransports: ['sse'], enabled: false });
       const updated = await repository.update('/currenttime', replacement);
-      assert.deepEqual(updated && { ...updated, registeredAt: '', updatedAt: '' }, { ...replacement, path: '/currenttime', registeredAt: '', updatedAt: '' });
-      assert.equal((await repository.get('/currenttime'))?.license, null);
-      assert.equal((await repository.get('/currenttime'))?.toolList, null);
+      assert.deepEqual(updated && { ...updated, registeredAt: '', updatedAt: '' }, { ...replacement, path: '/currenttime', revision: 2, registeredAt: '', updatedAt: '' });
+      assert.deepEqual(await repository.get('/currenttime'), updated);
+    });
+
+    test('the revision grows by one with every update, and a failed update leaves it and the entry alone', async () => {
+      await repository.create('/currenttime', fields());
+      for (let expected = 2; expected <= 4; expected += 1) {
+        assert.equal((await repository.update('/currenttime', (current) => ({ enabled: !current.enabled })))?.revision, expected);
+      }
+      const before = await repository.get('/currenttime');
+      const version = await repository.routesVersion();
+      await assert.rejects(
+        repository.update('/currenttime', () => {
+          throw new Error('refused by the caller');
+        }),
+        /refused by the caller/,
+      );
+      assert.deepEqual(await repository.get('/currenttime'), before);
+      assert.equal(await repository.routesVersion(), version);
+      await repository.delete('/currenttime');
+      assert.equal((await repository.create('/currenttime', fields())).revision, 1, 'a new registration starts again at 1');
+    });
+
+    test('concurrent updates through two connections are applied one after the other', async () => {
+      const other = await open();
+      await repository.create('/counter', fields({ timeoutSeconds: 1 }));
+      const increment = (connection: ServerRepository) =>
+        connection.update('/counter', (current) => ({ timeoutSeconds: (current.timeoutSeconds ?? 0) + 1 }));
+      await Promise.all(Array.from({ length: 10 }, (_, index) => increment(index % 2 === 0 ? repository : other)));
+      const stored = await repository.get('/counter');
+      assert.equal(stored?.timeoutSeconds, 11);
+      assert.equal(stored?.revision, 11);
     });
 
     test('an update given as a function sees the current entry', async () => {

@@ -61,6 +61,37 @@ describe('SQLite store specifics', () => {
     await assert.rejects(openSqliteServerRepository(temp.dir), /newer than this registry knows/);
   });
 
+  test('a database made before the full server model is upgraded in place, its servers given the defaults', async (t) => {
+    const temp = makeTempDir('mcpgw-registry-store-');
+    t.after(() => temp.remove());
+    const db = new BetterSqlite3(path.join(temp.dir, 'registry.db'));
+    db.exec(`
+      CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;
+      INSERT INTO schema_migrations VALUES (1, 'servers and routes version', '2026-01-01T00:00:00.000Z');
+      CREATE TABLE servers (
+        path TEXT PRIMARY KEY, server_name TEXT NOT NULL, description TEXT NOT NULL, proxy_pass_url TEXT NOT NULL,
+        tags TEXT NOT NULL, supported_transports TEXT NOT NULL, enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        license TEXT, tool_list TEXT, registered_at TEXT NOT NULL, updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE routes_version (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL, counter INTEGER NOT NULL) STRICT;
+      INSERT INTO routes_version VALUES (1, 'cafe0001', 7);
+      INSERT INTO servers VALUES ('/currenttime', 'Current time', 'Tells the time', 'http://127.0.0.1:8101/', '["time"]',
+        '["streamable-http"]', 1, NULL, NULL, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+    `);
+    db.close();
+    const repository = await openSqliteServerRepository(temp.dir);
+    t.after(() => repository.close());
+    assert.deepEqual(await repository.get('/currenttime'), {
+      ...fields(),
+      path: '/currenttime',
+      revision: 1,
+      registeredAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+    });
+    assert.equal(await repository.routesVersion(), 'cafe0001.7');
+    assert.equal((await repository.update('/currenttime', { visibility: 'private' }))?.revision, 2);
+  });
+
   test('a write that fails part-way leaves neither the entry nor a version change behind', async (t) => {
     const temp = makeTempDir('mcpgw-registry-store-');
     t.after(() => temp.remove());
@@ -83,6 +114,6 @@ describe('SQLite store specifics', () => {
     saboteur.exec('DROP TRIGGER fail_bump');
     saboteur.close();
     assert.equal(await repository.routesVersion(), version);
-    assert.deepEqual(await repository.list(), [{ ...fields(), path: '/currenttime', registeredAt: before.registeredAt, updatedAt: before.updatedAt }]);
+    assert.deepEqual(await repository.list(), [{ ...fields(), path: '/currenttime', revision: 1, registeredAt: before.registeredAt, updatedAt: before.updatedAt }]);
   });
 });

@@ -2,12 +2,16 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { loadInternalToken } from '@mcpgw/lib/internal/internal-token.js';
+import type { IdentitySettings, JwksSettings } from '@mcpgw/lib/providers/identity-settings.js';
+import type { ProviderSettings } from '@mcpgw/lib/providers/provider-settings.js';
+import { protectedResourceSettings } from '@mcpgw/lib/providers/protected-resource-settings.js';
 import { startAuthServer } from '../../auth-server/src/start-auth-server.js';
 import { startRegistry } from '../../registry/src/start-registry.js';
-import { startGateway } from '../../gateway/src/start-gateway.js';
+import { startGateway, type GatewayOptions } from '../../gateway/src/start-gateway.js';
 import { startExampleServer } from '../../servers/src/start-example-server.js';
+import { freePort } from './free-port.js';
 import { makeTempDir } from './temp-dir.js';
-import { TokenMint } from './tokens.js';
+import { TEST_TOKEN_SETTINGS, TokenMint } from './tokens.js';
 
 const silent = () => pino({ level: 'silent' });
 
@@ -42,7 +46,18 @@ export interface StackOptions {
   /** scopes.yml text; defaults to the shipped config/scopes.yml. */
   scopes?: string;
   authTimeoutMs?: number;
+  /** Gateway settings for transport tests (time-outs, keep-alive, allowed origins). */
+  gateway?: Pick<GatewayOptions, 'upstreamTimeoutMs' | 'sseKeepAliveMs' | 'allowedOrigins'>;
+  /**
+   * Identity providers whose tokens the auth-server and the registry accept besides the stack's own.
+   * The gateway then listens on a port chosen beforehand, so that every service knows its public URL.
+   */
+  providers?: ProviderSettings[];
+  /** JWKS fetching for those providers; default: no cooldown, so that a rotated key is fetched at once. */
+  jwks?: JwksSettings;
 }
+
+const TEST_JWKS: JwksSettings = { timeoutMs: 1500, cooldownMs: 0, cacheMaxAgeMs: 600_000 };
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const temp = makeTempDir('mcpgw-stack-');
@@ -51,18 +66,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const closables: Closable[] = [];
   try {
     const internalToken = loadInternalToken(temp.dir, {});
-    const registry = await startRegistry({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), internalToken });
+    const gatewayPort = options.providers ? await freePort() : 0;
+    const identity: IdentitySettings | undefined = options.providers && {
+      providers: options.providers,
+      loginOnly: [],
+      gatewayPublicUrl: `http://127.0.0.1:${gatewayPort}`,
+      clockSkewSeconds: 60,
+      jwks: options.jwks ?? TEST_JWKS,
+    };
+    const registry = await startRegistry({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), internalToken, ...(identity ? { identity } : {}) });
     closables.push(registry);
-    const auth = await startAuthServer({ port: 0, dataDir: temp.dir, scopesFile, logger: silent() });
+    const auth = await startAuthServer({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}) });
     closables.push(auth);
     const gateway = await startGateway({
-      port: 0,
+      port: gatewayPort,
+      ...(identity ? { protectedResource: protectedResourceSettings(identity.providers, TEST_TOKEN_SETTINGS.issuer, identity.gatewayPublicUrl) } : {}),
       authUrl: auth.url,
       registryUrl: registry.url,
       internalToken,
       routesPollMs: 50,
       authTimeoutMs: options.authTimeoutMs ?? 2000,
       logger: silent(),
+      ...options.gateway,
     });
     closables.push(gateway);
     const currenttime = await startExampleServer('currenttime', { port: 0, logger: silent() });

@@ -3,6 +3,7 @@ import { CHECK_REQUEST_HEADERS, decodeMessageHeaders } from '@mcpgw/lib/check/ch
 import type { McpRequestView } from '@mcpgw/lib/jsonrpc/message-view.js';
 import { parseJsonRpcBody } from '@mcpgw/lib/jsonrpc/parse-jsonrpc-body.js';
 import { tryCanonicalServerPath } from '@mcpgw/lib/paths/canonical-path.js';
+import { refuseTokenInQuery } from '@mcpgw/lib/tokens/query-token.js';
 import { AuthError } from '../errors/auth-error.js';
 
 export interface CheckRequest {
@@ -22,6 +23,7 @@ export function readCheckRequest(request: Request): CheckRequest {
   if (serverPath === undefined) {
     throw new AuthError('AUTH_CHECK_INVALID', 400, 'X-Server-Path must name the registered server path');
   }
+  refuseTokenInQuery(get(CHECK_REQUEST_HEADERS.originalUrl));
   const described = decodeMessageHeaders(get) ?? messagesFromBody(get(CHECK_REQUEST_HEADERS.body));
   const httpMethod = (get(CHECK_REQUEST_HEADERS.originalMethod) ?? (described ? 'POST' : 'GET')).toUpperCase();
   return {

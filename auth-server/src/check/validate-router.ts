@@ -1,13 +1,16 @@
 import { Router } from 'express';
-import { ALLOWED_TOOLS_HEADER, CHECK_PATH, encodeAllowedTools } from '@mcpgw/lib/check/check-contract.js';
+import { CHECK_PATH } from '@mcpgw/lib/check/check-contract.js';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
-import { allowedTools, decideAccess } from '@mcpgw/lib/scopes/decide-access.js';
+import { decideAccess } from '@mcpgw/lib/scopes/decide-access.js';
 import { resolveScopes } from '@mcpgw/lib/scopes/compile-policy.js';
 import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
 import { ingressBearerToken } from '@mcpgw/lib/tokens/bearer.js';
 import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
+import { insufficientScopeChallenge } from '@mcpgw/lib/tokens/www-authenticate.js';
+import { challengeOf } from '../challenges/challenge-context.js';
 import { sendError } from '../errors/send-error.js';
 import { identityHeaders } from './identity-headers.js';
+import { listAllowanceHeaders } from './list-allowance-headers.js';
 import { readCheckRequest } from './read-check-request.js';
 
 export interface ValidateDependencies {
@@ -29,7 +32,7 @@ export function validateRouter({ verifier, scopes, logger }: ValidateDependencie
       const identity = await verifier.verify(ingressBearerToken({
         authorization: request.get('authorization'),
         'x-authorization': request.get('x-authorization'),
-      }));
+      }), { serverPath: check.serverPath });
       const policy = scopes.policy;
       const callerScopes = resolveScopes(policy, identity.groups, identity.tokenScopes);
       const decision = decideAccess(policy, callerScopes, check.serverPath, check.mcp);
@@ -39,13 +42,13 @@ export function validateRouter({ verifier, scopes, logger }: ValidateDependencie
         'auth.decision',
       );
       if (!decision.allowed) {
-        response.status(403).json({ error: { code: decision.code, message: decision.reason, method: decision.method, tool: decision.tool } });
+        response.set('WWW-Authenticate', insufficientScopeChallenge(decision.reason, challengeOf(response)));
+        const { code, reason, method, tool, prompt, uri } = decision;
+        response.status(403).json({ error: { code, message: reason, method, tool, prompt, uri } });
         return;
       }
       response.set(identityHeaders(identity, callerScopes));
-      if (check.mcp.messages?.some((m) => m.method === 'tools/list')) {
-        response.set(ALLOWED_TOOLS_HEADER, encodeAllowedTools(allowedTools(policy, callerScopes, check.serverPath)));
-      }
+      response.set(listAllowanceHeaders(policy, callerScopes, check.serverPath, check.mcp.messages));
       response.status(200).end();
     } catch (error) {
       logger.info({ event: 'auth.decision', requestId, allowed: false, code: (error as { code?: string }).code }, 'auth.decision');

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { ALLOWED_TOOLS_HEADER, CHECK_PATH, IDENTITY_HEADERS } from '@mcpgw/lib/check/check-contract.js';
+import { ALLOWED_PROMPTS_HEADER, ALLOWED_RESOURCES_HEADER, ALLOWED_TOOLS_HEADER, CHECK_PATH, IDENTITY_HEADERS } from '@mcpgw/lib/check/check-contract.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { buildCheckHeaders, type CheckRequestInput } from './build-check-headers.js';
 
@@ -9,6 +9,10 @@ export interface AccessGrant {
   identity: Record<string, string>;
   /** The raw X-Allowed-Tools answer, when the auth-server sent one. */
   allowedTools: string | undefined;
+  /** The raw X-Allowed-Prompts answer, when the auth-server sent one. */
+  allowedPrompts: string | undefined;
+  /** The raw X-Allowed-Resources answer, when the auth-server sent one. */
+  allowedResources: string | undefined;
 }
 
 export interface AccessChecker {
@@ -90,16 +94,27 @@ function grantOf(response: http.IncomingMessage): AccessGrant {
     const value = response.headers[name];
     if (typeof value === 'string') identity[name] = value;
   }
-  const allowed = response.headers[ALLOWED_TOOLS_HEADER];
-  return { identity, allowedTools: typeof allowed === 'string' ? allowed : undefined };
+  const raw = (name: string): string | undefined => {
+    const value = response.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return {
+    identity,
+    allowedTools: raw(ALLOWED_TOOLS_HEADER),
+    allowedPrompts: raw(ALLOWED_PROMPTS_HEADER),
+    allowedResources: raw(ALLOWED_RESOURCES_HEADER),
+  };
 }
 
 function denial(status: 401 | 403, response: http.IncomingMessage, reason: unknown): GatewayError {
   const data = reason === undefined ? undefined : { reason };
-  if (status === 403) {
-    return new GatewayError('GW_FORBIDDEN', 'the caller may not make this request; ask an administrator for access', { data });
-  }
   const challenge = response.headers['www-authenticate'];
+  if (status === 403) {
+    return new GatewayError('GW_FORBIDDEN', 'the caller may not make this request; ask an administrator for access', {
+      data,
+      ...(typeof challenge === 'string' ? { headers: { 'www-authenticate': challenge } } : {}),
+    });
+  }
   return new GatewayError('GW_UNAUTHENTICATED', 'send a valid bearer token in the Authorization header', {
     data,
     headers: typeof challenge === 'string' ? { 'www-authenticate': challenge } : { 'www-authenticate': 'Bearer' },

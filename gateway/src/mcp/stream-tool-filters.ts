@@ -1,14 +1,14 @@
-import type { AllowanceForId, ToolAllowance } from './filter-tools-list.js';
+import { LIST_METHODS, type ListAllowances, type ListFilterForId } from './filter-list-answers.js';
 
-/** The tools/list allowances of one long-lived event stream, by JSON-RPC id. */
+/** The list allowances of one long-lived event stream, by JSON-RPC id. */
 export interface StreamToolFilter {
-  /** Records what the answer to tools/list request `id` may show when it comes over this stream. */
-  allow(id: unknown, allowance: ToolAllowance): void;
+  /** Records what the answer to list request `id` may show when it comes over this stream. */
+  allow(id: unknown, allowances: ListAllowances): void;
   /**
-   * The allowance of a response on this stream: what its tools/list request was granted, or nothing
-   * at all for a tools list nobody here asked for.
+   * The allowances of a response on this stream: what its list request was granted, or nothing at
+   * all for a list nobody here asked for.
    */
-  allowanceFor: AllowanceForId;
+  allowanceFor: ListFilterForId;
 }
 
 export interface OpenStreamFilter {
@@ -25,27 +25,28 @@ export interface StreamToolFilters {
 }
 
 const MAX_PENDING_PER_STREAM = 1024;
-const NOTHING: ReadonlySet<string> = new Set();
+const SHOW_NOTHING: ListAllowances = Object.fromEntries(LIST_METHODS.map((method) => [method, () => false]));
 
 /**
- * The legacy SSE transport answers a POSTed tools/list on the GET event stream, not on the POST.
- * The POST records its allowance here under the stream's endpoint and the stream applies it; a tools
- * list that arrives on a stream without one shows no tools.
+ * The legacy SSE transport answers a POSTed tools/list (or prompts/list, resources/list,
+ * resources/templates/list) on the GET event stream, not on the POST. The POST records its
+ * allowances here under the stream's endpoint and the stream applies them; a list that arrives on a
+ * stream without one shows nothing.
  */
 export function createStreamToolFilters(): StreamToolFilters {
   const byEndpoint = new Map<string, StreamToolFilter>();
   return {
     open() {
-      const pending = new Map<unknown, ToolAllowance>();
+      const pending = new Map<unknown, ListAllowances>();
       const filter: StreamToolFilter = {
-        allow(id, allowance) {
+        allow(id, allowances) {
           if (pending.size >= MAX_PENDING_PER_STREAM) pending.delete(pending.keys().next().value);
-          pending.set(id, allowance);
+          pending.set(id, { ...pending.get(id), ...allowances });
         },
         allowanceFor(id) {
-          const allowance = pending.get(id);
+          const allowances = pending.get(id);
           pending.delete(id);
-          return allowance ?? NOTHING;
+          return allowances ?? SHOW_NOTHING;
         },
       };
       const endpoints: string[] = [];

@@ -1,15 +1,21 @@
 import http from 'node:http';
 import https from 'node:https';
-import { Readable } from 'node:stream';
-import { createProxyServer } from 'http-proxy-3';
+import type { Readable } from 'node:stream';
 import { GatewayError } from '../errors/gateway-error.js';
 
 export interface ForwardInput {
-  req: http.IncomingMessage;
-  res: http.ServerResponse;
+  method: string;
   targetUrl: string;
-  /** The authorised body, forwarded byte for byte; without it the request streams as it comes. */
+  /** The headers to send upstream, already cleaned (see build-upstream-headers). */
+  headers: http.OutgoingHttpHeaders;
+  /** The authorised body, forwarded byte for byte. */
   body?: Buffer;
+  /** Without `body`: the client's request, streamed as it comes. */
+  stream?: Readable;
+  /** Overrides the forwarder's default limit for the response headers. */
+  timeoutMs?: number;
+  /** Aborting it destroys the upstream request (GW_REQUEST_ABORTED until the headers came). */
+  signal?: AbortSignal;
 }
 
 export interface Forwarder {
@@ -22,66 +28,67 @@ export interface Forwarder {
   close(): void;
 }
 
-interface PendingForward {
-  settled: boolean;
-  proxyReq?: http.ClientRequest;
-  onResponse(proxyRes: http.IncomingMessage): void;
-  onError(cause: Error): void;
-}
-
-/** Proxies requests upstream with http-proxy-3 over keep-alive agents; the response is the caller's to write. */
+/**
+ * Sends requests upstream with node's http client over keep-alive agents. The upstream request
+ * lives as long as the caller wants it: nothing here ends it when the client goes away (http-proxy-3
+ * would, on the client's response closing), so that an answer can still run to its end upstream.
+ */
 export function createForwarder(options: { upstreamTimeoutMs: number }): Forwarder {
   const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
-  const proxy = createProxyServer({ selfHandleResponse: true, ignorePath: true, xfwd: false });
-  const pending = new WeakMap<http.IncomingMessage, PendingForward>();
-
-  proxy.on('proxyReq', (proxyReq, req) => {
-    const entry = pending.get(req);
-    if (!entry) return;
-    entry.proxyReq = proxyReq;
-    if (entry.settled) proxyReq.destroy();
-  });
-  proxy.on('proxyRes', (proxyRes, req) => {
-    const entry = pending.get(req);
-    if (entry && !entry.settled) entry.onResponse(proxyRes);
-    else proxyRes.destroy();
-  });
-  // A client that went away: http-proxy-3 reports it here instead of to the callback.
-  proxy.on('econnreset', (cause, req) => pending.get(req)?.onError(cause));
-  proxy.on('error', () => {});
 
   return {
-    forward({ req, res, targetUrl, body }) {
+    forward(input) {
       return new Promise((resolve, reject) => {
-        const entry: PendingForward = {
-          settled: false,
-          onResponse: (proxyRes) => settle(() => resolve(proxyRes)),
-          onError: (cause) =>
-            settle(() =>
-              reject(new GatewayError('GW_UPSTREAM_UNREACHABLE', 'the MCP server could not be reached; check that it is running', { cause })),
-            ),
-        };
-        const settle = (outcome: () => void): void => {
-          if (entry.settled) return;
-          entry.settled = true;
+        const timeoutMs = input.timeoutMs ?? options.upstreamTimeoutMs;
+        const url = new URL(input.targetUrl);
+        const secure = url.protocol === 'https:';
+        let settled = false;
+        let timedOut = false;
+        const fail = (cause: Error): void => {
           clearTimeout(timer);
-          outcome();
+          if (settled) return;
+          settled = true;
+          if (timedOut) {
+            reject(new GatewayError('GW_UPSTREAM_TIMEOUT', `the MCP server did not answer within ${timeoutMs} ms; try again later`));
+          } else if (input.signal?.aborted) {
+            reject(new GatewayError('GW_REQUEST_ABORTED', 'the client went away before the MCP server answered', { cause }));
+          } else {
+            reject(new GatewayError('GW_UPSTREAM_UNREACHABLE', 'the MCP server could not be reached; check that it is running', { cause }));
+          }
         };
-        const timer = setTimeout(() => {
-          settle(() =>
-            reject(new GatewayError('GW_UPSTREAM_TIMEOUT', `the MCP server did not answer within ${options.upstreamTimeoutMs} ms; try again later`)),
-          );
-          entry.proxyReq?.destroy();
-        }, options.upstreamTimeoutMs);
-        pending.set(req, entry);
 
-        const agent = targetUrl.startsWith('https:') ? agents['https:'] : agents['http:'];
-        proxy.web(
-          req,
-          res,
-          { target: targetUrl, agent, ...(body === undefined ? {} : { buffer: Readable.from([body]) }) },
-          (cause) => entry.onError(cause),
-        );
+        let proxyReq: http.ClientRequest;
+        try {
+          proxyReq = (secure ? https : http).request(url, {
+            method: input.method,
+            headers: input.headers,
+            agent: secure ? agents['https:'] : agents['http:'],
+            ...(input.signal ? { signal: input.signal } : {}),
+          });
+        } catch (cause) {
+          reject(new GatewayError('GW_UPSTREAM_UNREACHABLE', 'the request could not be sent to the MCP server', { cause }));
+          return;
+        }
+        const timer = setTimeout(() => {
+          timedOut = true;
+          proxyReq.destroy();
+        }, timeoutMs);
+        proxyReq.on('error', fail);
+        proxyReq.on('response', (proxyRes) => {
+          clearTimeout(timer);
+          if (settled) {
+            proxyRes.destroy();
+            return;
+          }
+          settled = true;
+          resolve(proxyRes);
+        });
+
+        if (input.body !== undefined) proxyReq.end(input.body);
+        else if (input.stream) {
+          input.stream.once('error', () => proxyReq.destroy());
+          input.stream.pipe(proxyReq);
+        } else proxyReq.end();
       });
     },
     close() {

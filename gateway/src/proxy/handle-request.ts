@@ -1,17 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeAllowedTools } from '@mcpgw/lib/check/check-contract.js';
 import { JSONRPC_PARSE_ERROR, type JsonRpcId } from '@mcpgw/lib/jsonrpc/jsonrpc-errors.js';
 import { parseJsonRpcBody, type ParsedJsonRpcBody } from '@mcpgw/lib/jsonrpc/parse-jsonrpc-body.js';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import type { AccessChecker } from '../authz/check-access.js';
+import { answerPreflight } from '../cors/answer-preflight.js';
+import type { ProtectedResourceHandler } from '../discovery/serve-protected-resource.js';
+import type { OriginPolicy } from '../cors/origin-policy.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { sendError, type RpcContext } from '../errors/send-error.js';
 import { buildUpstreamHeaders } from '../headers/build-upstream-headers.js';
 import { schemeOf } from '../headers/scheme-of.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../headers/request-id.js';
+import { planListFilter } from '../mcp/plan-list-filter.js';
 import type { StreamToolFilters } from '../mcp/stream-tool-filters.js';
 import type { LiveRoutes } from '../routes/live-routes.js';
-import type { RouteMatch } from '../routes/compile-routes.js';
+import { resolveRoute } from '../routes/resolve-route.js';
 import { buildTargetUrl } from './build-target-url.js';
 import type { Forwarder } from './create-forwarder.js';
 import { readBody } from './read-body.js';
@@ -29,11 +32,17 @@ export interface RequestHandlerContext {
   /** Registers a long-lived event stream with a function that ends it; returns its removal. */
   trackStream: (end: () => void) => () => void;
   toolFilters: StreamToolFilters;
+  origins: OriginPolicy;
+  /** How often an idle event stream gets a keep-alive comment; 0 sends none. */
+  sseKeepAliveMs: number;
+  /** Serves /.well-known/oauth-protected-resource[/<path>] (RFC 9728). */
+  protectedResource: ProtectedResourceHandler;
 }
 
 /**
- * The request lifecycle: check the path, read and parse a POST body once, match the route, ask the
- * auth-server, then forward exactly the authorised bytes and stream the answer back.
+ * The request lifecycle: check the path, answer a CORS preflight, read and parse a POST body once,
+ * check the Origin, match the route, ask the auth-server, then forward exactly the authorised bytes
+ * and stream the answer back.
  */
 export function createRequestHandler(context: RequestHandlerContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
@@ -58,6 +67,12 @@ async function handle(
     sendHealth(res, context.routes.current()?.size ?? 0);
     return;
   }
+  if (await context.protectedResource(req, res, target.pathname)) return;
+  if (answerPreflight(req, res, context.origins)) return;
+  // An event stream opened by GET ends upstream when its client leaves, as it would without the
+  // gateway; the answer to a POST or DELETE runs to its end, so the client's going cancels no work.
+  const openStream = req.method === 'GET';
+  const gone = openStream ? clientGone(res) : undefined;
 
   let body: Buffer | undefined;
   let parsed: ParsedJsonRpcBody | undefined;
@@ -66,6 +81,8 @@ async function handle(
     parsed = parseJsonRpcBody(body);
     rpc.id = singleId(parsed);
   }
+  const cors = context.origins.check(req);
+  if (cors) for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
 
   const match = await resolveRoute(context.routes, target.pathname);
   if (parsed && !parsed.ok) {
@@ -82,25 +99,17 @@ async function handle(
 
   const { upstream } = match.route;
   const targetUrl = buildTargetUrl(upstream, match.rest, target.query);
-  req.headers = buildUpstreamHeaders(req, {
+  const headers = buildUpstreamHeaders(req, {
     identity: grant.identity,
     requestId,
     upstreamHost: upstream.host,
     ...(body ? { bodyLength: body.length } : {}),
   });
 
-  const plan: ResponsePlan = { requestId };
-  const toolsListIds = parsed?.ok ? parsed.ids.filter((_id, index) => parsed.messages[index]?.method === 'tools/list') : [];
-  if (toolsListIds.length > 0) {
-    const allowed = decodeAllowedTools(grant.allowedTools);
-    const legacyStream = context.toolFilters.find(req.url ?? '');
-    for (const id of toolsListIds) legacyStream?.allow(id, allowed);
-    if (allowed !== '*') {
-      const ids = new Set<unknown>(toolsListIds);
-      plan.toolsFilter = (id) => (ids.has(id) ? allowed : undefined);
-    }
-  }
-  if (req.method === 'GET') {
+  const plan: ResponsePlan = { requestId, keepAliveMs: context.sseKeepAliveMs, onClientGone: openStream ? 'close' : 'finish' };
+  const listFilter = parsed?.ok ? planListFilter(parsed.messages, parsed.ids, grant, context.toolFilters.find(req.url ?? '')) : undefined;
+  if (listFilter) plan.listFilter = listFilter;
+  if (openStream) {
     plan.stream = {
       endpoint: { routePath: match.route.path, targetUrl, basePath: upstream.basePath },
       toolFilters: context.toolFilters,
@@ -108,36 +117,25 @@ async function handle(
     };
   }
 
-  const proxyRes = await context.forwarder.forward({ req, res, targetUrl, ...(body ? { body } : {}) });
+  const proxyRes = await context.forwarder.forward({
+    method: req.method ?? 'GET',
+    targetUrl,
+    headers,
+    ...(body ? { body } : { stream: req }),
+    ...(match.route.timeoutMs === undefined ? {} : { timeoutMs: match.route.timeoutMs }),
+    ...(gone ? { signal: gone } : {}),
+  });
   await writeUpstreamResponse(res, proxyRes, plan);
   logger.debug({ method: req.method, route: match.route.path, status: proxyRes.statusCode }, 'proxied');
 }
 
-/** The route of a path; a path not in the table, or a disabled server, asks the source once more. */
-async function resolveRoute(routes: LiveRoutes, pathname: string): Promise<RouteMatch> {
-  const first = lookUpRoute(routes, pathname);
-  if (!(first instanceof GatewayError)) return first;
-  await routes.refreshAfterMiss();
-  const second = lookUpRoute(routes, pathname);
-  if (second instanceof GatewayError) throw second;
-  return second;
-}
-
-function lookUpRoute(routes: LiveRoutes, pathname: string): RouteMatch | GatewayError {
-  const matcher = routes.current();
-  if (!matcher) {
-    return new GatewayError('GW_ROUTES_UNAVAILABLE', 'the gateway has not received its route table from the registry yet; try again shortly');
-  }
-  const match = matcher.match(pathname);
-  if (!match) {
-    return new GatewayError('GW_ROUTE_NOT_FOUND', 'no MCP server is registered at this path; check the server path in the registry');
-  }
-  if (!match.route.enabled) {
-    return new GatewayError('GW_SERVER_DISABLED', `the MCP server at ${match.route.path} is disabled; an administrator can enable it in the registry`, {
-      data: { server: match.route.path },
-    });
-  }
-  return match;
+/** Aborts when the client goes away before its answer was written. */
+function clientGone(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }
 
 /** The id errors carry: the id of a single message, null for a batch or an unreadable body. */

@@ -9,6 +9,8 @@ export interface CompiledRoute {
   serverName: string;
   enabled: boolean;
   upstream: UpstreamTarget;
+  /** The route's own limit for the upstream's response headers; undefined means the gateway's default. */
+  timeoutMs: number | undefined;
 }
 
 export interface UpstreamTarget {
@@ -67,7 +69,8 @@ export function compileRoutes(table: RouteTable, onSkipped: (skipped: SkippedRou
       onSkipped({ route, reason: `another route already serves ${path}` });
       continue;
     }
-    byPath.set(path, { path, serverName: route.serverName, enabled: route.enabled, upstream });
+    const timeoutMs = route.timeoutSeconds == null ? undefined : route.timeoutSeconds * 1000;
+    byPath.set(path, { path, serverName: route.serverName, enabled: route.enabled, upstream, timeoutMs });
     maxDepth = Math.max(maxDepth, path.split('/').length - 1);
   }
 

@@ -45,6 +45,18 @@ export function envBytes(name: string, fallback: number, env: NodeJS.ProcessEnv 
   return Number(match[1]) * factor;
 }
 
+const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** Parses durations such as `250ms`, `15s`, `2m`, `1h` (a bare number is seconds) into milliseconds. */
+export function envDuration(name: string, fallbackMs: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallbackMs;
+  const match = /^(\d+)\s*(ms|s|m|h)?$/i.exec(raw.trim());
+  if (!match) throw new EnvError(`${name} must be a duration such as 15s, 500ms or 2m, got ${JSON.stringify(raw)}`);
+  const unit = (match[2] ?? 's').toLowerCase() as keyof typeof DURATION_UNITS_MS;
+  return Number(match[1]) * DURATION_UNITS_MS[unit];
+}
+
 export const DEFAULT_PORTS = { gateway: 8000, registry: 7860, auth: 8888 } as const;
 
 /** DATA_DIR (default ./data), resolved against the working directory. */

@@ -4,7 +4,23 @@ export interface JsonRpcMessageView {
   method?: string;
   /** The tool name of a `tools/call`. */
   tool?: string;
+  /** The prompt name of a `prompts/get` (empty when the request names none), or of a completion's `ref/prompt`. */
+  prompt?: string;
+  /**
+   * The resource URI of a `resources/read` or `resources/subscribe` (empty when the request names none),
+   * or the URI (template) of a completion's `ref/resource`.
+   */
+  uri?: string;
 }
+
+/** The method whose messages carry a prompt name in `params.name`. */
+export const PROMPT_METHOD = 'prompts/get';
+
+/** Methods whose messages carry a resource URI in `params.uri`, checked against the resources a caller may read. */
+export const RESOURCE_URI_METHODS: ReadonlySet<string> = new Set(['resources/read', 'resources/subscribe']);
+
+/** The method whose `params.ref` names a prompt (`ref/prompt`) or a resource (`ref/resource`). */
+export const COMPLETION_METHOD = 'completion/complete';
 
 /** What access control needs to know of one HTTP request to an MCP server. */
 export interface McpRequestView {

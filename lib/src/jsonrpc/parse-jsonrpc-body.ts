@@ -1,4 +1,4 @@
-import type { JsonRpcMessageView } from './message-view.js';
+import { COMPLETION_METHOD, PROMPT_METHOD, RESOURCE_URI_METHODS, type JsonRpcMessageView } from './message-view.js';
 import { JSONRPC_INVALID_REQUEST, JSONRPC_PARSE_ERROR, type JsonRpcId } from './jsonrpc-errors.js';
 
 export type ParsedJsonRpcBody =
@@ -7,7 +7,9 @@ export type ParsedJsonRpcBody =
 
 /**
  * Reads just enough of a JSON-RPC body (one message or a batch) for routing and access control:
- * each message's method, the tool of a `tools/call`, and the ids. The bytes themselves are not changed.
+ * each message's method, the tool of a `tools/call`, the prompt of a `prompts/get`, the URI of a
+ * `resources/read` or `resources/subscribe`, the prompt or resource a `completion/complete` is about,
+ * and the ids. The bytes themselves are not changed.
  */
 export function parseJsonRpcBody(body: Buffer | string): ParsedJsonRpcBody {
   let document: unknown;
@@ -54,8 +56,28 @@ function viewOf(item: unknown): JsonRpcMessageView | string {
       }
       return { method: message.method, tool: params.name };
     }
+    // A missing or malformed name is left for the upstream to refuse; an empty name matches no listed prompt or URI.
+    if (message.method === PROMPT_METHOD) return { method: message.method, prompt: stringParam(message.params, 'name') };
+    if (RESOURCE_URI_METHODS.has(message.method)) return { method: message.method, uri: stringParam(message.params, 'uri') };
+    if (message.method === COMPLETION_METHOD) return { method: message.method, ...completionTarget(message.params) };
     return { method: message.method };
   }
   if ('result' in message || 'error' in message) return {};
   return 'a message needs "method" (request or notification) or "result"/"error" (response)';
+}
+
+/** The prompt or resource a completion request is about, when its ref names one (a completion naming none is method-level only). */
+function completionTarget(params: unknown): { prompt?: string; uri?: string } {
+  const ref = typeof params === 'object' && params !== null ? (params as { ref?: unknown }).ref : undefined;
+  if (typeof ref !== 'object' || ref === null) return {};
+  const { type } = ref as { type?: unknown };
+  const prompt = type === 'ref/prompt' ? stringParam(ref, 'name') : '';
+  const uri = type === 'ref/resource' ? stringParam(ref, 'uri') : '';
+  return prompt !== '' ? { prompt } : uri !== '' ? { uri } : {};
+}
+
+function stringParam(params: unknown, name: string): string {
+  if (typeof params !== 'object' || params === null) return '';
+  const value = (params as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : '';
 }

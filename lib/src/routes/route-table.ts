@@ -13,6 +13,11 @@ export const routeSchema = z.object({
   proxyPassUrl: z.string().url(),
   enabled: z.boolean(),
   serverName: z.string(),
+  /**
+   * How long the gateway waits for the upstream's response headers, in seconds; absent or null
+   * means the gateway's default. A started stream is never cut by it.
+   */
+  timeoutSeconds: z.number().int().positive().nullish(),
 });
 export type Route = z.infer<typeof routeSchema>;
 

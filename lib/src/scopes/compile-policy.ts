@@ -1,6 +1,7 @@
 import { canonicalServerPath, scopeServerKey, tryCanonicalServerPath } from '../paths/canonical-path.js';
 import { GROUP_MAPPINGS_KEY, UI_SCOPES_KEY, type ScopesFile, type ServerEntry, type UiAction } from './scopes-schema.js';
 import { serverScopeEntries } from './parse-scopes.js';
+import { nameAllowance, type NameAllowance } from './name-allowance.js';
 
 /** A server entry of scopes.yml, compiled for look-ups on the hot path. */
 export interface CompiledEntry {
@@ -11,6 +12,10 @@ export interface CompiledEntry {
   methodPrefixes: readonly string[];
   allTools: boolean;
   tools: ReadonlySet<string>;
+  /** The prompts this entry's methods reach; undefined when the entry lists none (method-level only). */
+  prompts: NameAllowance | undefined;
+  /** The resource URIs this entry's methods reach; undefined when the entry lists none (method-level only). */
+  resources: NameAllowance | undefined;
 }
 
 export interface UiGrant {
@@ -43,6 +48,8 @@ export function compileEntry(scope: string, entry: ServerEntry): CompiledEntry {
     methodPrefixes: methods.filter((m) => m.length > 2 && m.endsWith('/*')).map((m) => m.slice(0, -1)),
     allTools: tools.some((t) => WILDCARDS.has(t)),
     tools: new Set(tools),
+    prompts: entry.prompts === undefined ? undefined : nameAllowance(entry.prompts),
+    resources: entry.resources === undefined ? undefined : nameAllowance(entry.resources),
   };
 }
 

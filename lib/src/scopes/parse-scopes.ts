@@ -38,7 +38,7 @@ export function validateScopes(document: unknown, source = 'scopes.yml'): Scopes
   return result.data;
 }
 
-function toProblem(issue: z.core.$ZodIssue): ScopesProblem {
+export function toProblem(issue: z.core.$ZodIssue): ScopesProblem {
   const path = issue.path
     .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? String(part) : `.${String(part)}`))
     .join('');

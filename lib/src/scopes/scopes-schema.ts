@@ -4,7 +4,9 @@ import { z } from 'zod';
  * scopes.yml, in the original MCP Gateway & Registry format:
  *   group_mappings: IdP group -> scope names
  *   UI-Scopes:      scope -> registry action -> server paths or `all`
- *   any other key:  a server scope, a list of { server, methods, tools }
+ *   any other key:  a server scope, a list of { server, methods, tools, prompts, resources }
+ * `prompts` and `resources` extend the original format: where an entry lists them, the prompts and
+ * resource URIs (or URI prefixes ending in `*`) its methods reach are limited to those.
  */
 export const UI_ACTIONS = [
   'list_service',
@@ -18,6 +20,8 @@ export const UI_ACTIONS = [
   'publish_agent',
   'modify_agent',
   'delete_agent',
+  'view_scopes',
+  'modify_scopes',
 ] as const;
 export type UiAction = (typeof UI_ACTIONS)[number];
 
@@ -27,6 +31,8 @@ export const serverEntrySchema = z.strictObject({
   server: name,
   methods: z.array(name).optional(),
   tools: z.array(name).optional(),
+  prompts: z.array(name).optional(),
+  resources: z.array(name).optional(),
 });
 export type ServerEntry = z.infer<typeof serverEntrySchema>;
 

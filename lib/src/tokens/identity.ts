@@ -10,6 +10,6 @@ export interface Identity {
   tokenScopes: string[];
   /** How the caller authenticated, e.g. `registry-token`. */
   authMethod: string;
-  /** Expiry, seconds since the epoch. */
+  /** Expiry, seconds since the epoch; 0 for a static credential that does not expire. */
   expiresAt: number;
 }

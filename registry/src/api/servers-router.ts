@@ -1,12 +1,15 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { allowsUiAction } from '@mcpgw/lib/scopes/compile-policy.js';
 import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
 import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
 import { authenticateCaller, callerOf, type Caller } from '../auth/authenticate-caller.js';
 import { requireAction } from '../auth/require-action.js';
 import { parseNewServer, parseReplacement, parseServerPatch, parseServerPath, parseToggle } from '../services/parse-server-input.js';
+import type { ServerEntry } from '../services/server-format.js';
 import type { ServerService } from '../services/server-service.js';
+import { expectedRevision, revisionTag } from './if-match.js';
 import { jsonBody } from './json-body.js';
+import { viewerOf } from './viewer-of.js';
 
 export const SERVERS_API_PATH = '/api/servers';
 
@@ -19,7 +22,8 @@ export interface ServersRouterDependencies {
 /**
  * /api/servers: register, list, read, replace, patch, toggle and delete servers. Every route needs a
  * valid bearer token and the UI-Scopes action for the server it touches; authorisation is checked
- * before existence, so a caller learns nothing about paths it may not touch.
+ * before existence, so a caller learns nothing about paths it may not touch. A server hidden from
+ * the caller by its visibility is not listed and reads as 404. Edits take If-Match: "<revision>".
  */
 export function serversRouter({ servers, verifier, scopes }: ServersRouterDependencies): Router {
   const router = Router();
@@ -28,7 +32,9 @@ export function serversRouter({ servers, verifier, scopes }: ServersRouterDepend
   router.get('/', async (_request, response) => {
     const caller = callerOf(response);
     requireAction(caller, 'list_service');
-    const visible = (await servers.list()).filter((server) => allowsUiAction(caller.policy, caller.scopes, 'list_service', server.path));
+    const visible = (await servers.listVisible(viewerOf(caller))).filter((server) =>
+      allowsUiAction(caller.policy, caller.scopes, 'list_service', server.path),
+    );
     response.json({ servers: visible });
   });
 
@@ -37,20 +43,21 @@ export function serversRouter({ servers, verifier, scopes }: ServersRouterDepend
     requireAction(caller, 'register_service');
     const input = parseNewServer(request.body);
     requireAction(caller, 'register_service', input.path);
-    response.status(201).json(await servers.register(input));
+    sendEntry(response.status(201), await servers.register(input));
   });
 
   router.post('/*path/toggle', async (request, response) => {
     const path = pathParam(request);
     requireAction(callerOf(response), 'toggle_service', path);
     const { enabled } = parseToggle(request.body);
-    response.json(await servers.toggle(path, enabled));
+    sendEntry(response, await servers.toggle(path, enabled, { ifRevision: expectedRevision(request) }));
   });
 
   router.get('/*path', async (request, response) => {
     const path = pathParam(request);
-    requireAction(callerOf(response), 'list_service', path);
-    response.json(await servers.get(path));
+    const caller = callerOf(response);
+    requireAction(caller, 'list_service', path);
+    sendEntry(response, await servers.getVisible(path, viewerOf(caller)));
   });
 
   router.put('/*path', async (request, response) => {
@@ -59,7 +66,7 @@ export function serversRouter({ servers, verifier, scopes }: ServersRouterDepend
     requireAction(caller, 'modify_service', path);
     const input = parseReplacement(path, request.body);
     await requireToggleIfChanged(caller, servers, path, input.enabled);
-    response.json(await servers.replace(path, input));
+    sendEntry(response, await servers.replace(path, input, { ifRevision: expectedRevision(request) }));
   });
 
   router.patch('/*path', async (request, response) => {
@@ -68,7 +75,7 @@ export function serversRouter({ servers, verifier, scopes }: ServersRouterDepend
     requireAction(caller, 'modify_service', path);
     const patch = parseServerPatch(path, request.body);
     await requireToggleIfChanged(caller, servers, path, patch.enabled);
-    response.json(await servers.patch(path, patch));
+    sendEntry(response, await servers.patch(path, patch, { ifRevision: expectedRevision(request) }));
   });
 
   router.delete('/*path', async (request, response) => {
@@ -79,6 +86,11 @@ export function serversRouter({ servers, verifier, scopes }: ServersRouterDepend
   });
 
   return router;
+}
+
+/** Answers an entry with its revision as ETag, for If-Match on the next edit. */
+function sendEntry(response: Response, entry: ServerEntry): void {
+  response.set('ETag', revisionTag(entry.revision)).json(entry);
 }
 
 /** The server path of `/api/servers/<path...>`, canonical; several segments are allowed. */

@@ -3,6 +3,7 @@ import { resolveScopes, type CompiledPolicy } from '@mcpgw/lib/scopes/compile-po
 import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
 import { ingressBearerToken } from '@mcpgw/lib/tokens/bearer.js';
 import type { Identity } from '@mcpgw/lib/tokens/identity.js';
+import { refuseTokenInQuery } from '@mcpgw/lib/tokens/query-token.js';
 import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
 
 /** Who is calling, and the policy in force when the request arrived (one policy per request). */
@@ -14,10 +15,11 @@ export interface Caller {
 
 /**
  * Verifies the bearer token of every request through it and records the caller; a missing or bad
- * token reaches the error handler as a TokenError (401).
+ * token, or one sent in the query string, reaches the error handler as a TokenError (401).
  */
 export function authenticateCaller(verifier: TokenVerifier, scopes: ScopesSource): RequestHandler {
   return async (request, response, next) => {
+    refuseTokenInQuery(request.originalUrl);
     const identity = await verifier.verify(
       ingressBearerToken({ authorization: request.get('authorization'), 'x-authorization': request.get('x-authorization') }),
     );

@@ -8,6 +8,17 @@ export type RegistryErrorCode =
   | 'REGISTRY_SERVER_EXISTS'
   | 'REGISTRY_INTERNAL_TOKEN_INVALID'
   | 'REGISTRY_NOT_FOUND'
+  | 'REGISTRY_INVALID_QUERY'
+  | 'REGISTRY_SERVER_VERSION_NOT_FOUND'
+  | 'REGISTRY_NOT_IMPLEMENTED'
+  | 'REGISTRY_SERVER_FEDERATED'
+  | 'REGISTRY_REVISION_CONFLICT'
+  | 'REGISTRY_REVISION_REQUIRED'
+  | 'REGISTRY_INVALID_REVISION'
+  | 'REGISTRY_INVALID_SCOPES'
+  | 'REGISTRY_SCOPES_LOCKOUT'
+  | 'REGISTRY_SCOPES_NOT_FOUND'
+  | 'REGISTRY_SCOPES_FILE_BROKEN'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */
@@ -42,4 +53,21 @@ export function serverNotFound(path: string): RegistryError {
 
 export function serverExists(path: string): RegistryError {
   return new RegistryError('REGISTRY_SERVER_EXISTS', 409, `a server is already registered at ${path}; edit it with PUT or PATCH, or pick another path`);
+}
+
+export function serverFederated(path: string, from: string | null): RegistryError {
+  return new RegistryError(
+    'REGISTRY_SERVER_FEDERATED',
+    409,
+    `${path} is a copy of a server of the peer registry ${from ?? '(unknown)'} and is read-only here; edit it there, or delete the copy`,
+  );
+}
+
+/** An If-Match (or `revision`) that is not the current revision: someone else changed it first. */
+export function revisionConflict(what: string, expected: number, current: number): RegistryError {
+  return new RegistryError(
+    'REGISTRY_REVISION_CONFLICT',
+    409,
+    `${what} is at revision ${current}, not ${expected}: it changed since you read it; read it again and redo your edit`,
+  );
 }

@@ -1,7 +1,8 @@
+import { STATUS_CODES } from 'node:http';
 import type { Response } from 'express';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import { bearerChallenge, isTokenError } from '@mcpgw/lib/tokens/www-authenticate.js';
-import { RegistryError } from './registry-error.js';
+import { RegistryError, type RegistryProblem } from './registry-error.js';
 
 /** The error an Express body parser raises (http-errors), recognised by its `type`. */
 interface BodyParserError {
@@ -9,28 +10,56 @@ interface BodyParserError {
   status: number;
 }
 
+const PROBLEM_SHAPE = 'problem';
+
 /**
- * The one place errors become responses, always `{ error: { code, message } }`: 401 with a bearer
- * challenge for token problems, the registry's own codes, and 500 for anything unexpected.
- * 5xx are logged as errors, 4xx as info.
+ * The one place errors become responses, `{ error: { code, message } }`, or problem details on
+ * responses marked by answerErrorsAsProblems: 401 with a bearer challenge for token problems, the
+ * registry's own codes, and 500 for anything unexpected. 5xx are logged as errors, 4xx as info.
  */
 export function sendError(response: Response, error: unknown, logger: Logger): void {
   if (isTokenError(error)) {
+    if (error.status === 503) {
+      logger.warn({ code: error.code, err: error.cause }, error.message);
+      writeError(response, 503, error.code, error.message);
+      return;
+    }
     logger.info({ code: error.code }, 'request refused: bad or missing token');
-    response.status(401).set('WWW-Authenticate', bearerChallenge(error)).json({ error: { code: error.code, message: error.message } });
+    response.set('WWW-Authenticate', bearerChallenge(error));
+    writeError(response, 401, error.code, error.message);
     return;
   }
   const known = error instanceof RegistryError ? error : fromBodyParser(error);
   if (known) {
     if (known.status >= 500) logger.error({ err: known }, known.message);
     else logger.info({ code: known.code, status: known.status }, known.message);
-    const body: Record<string, unknown> = { code: known.code, message: known.message };
-    if (known.problems) body.problems = known.problems;
-    response.status(known.status).json({ error: body });
+    writeError(response, known.status, known.code, known.message, known.problems);
     return;
   }
   logger.error({ err: error }, 'unexpected error in the registry');
-  response.status(500).json({ error: { code: 'REGISTRY_INTERNAL', message: 'the registry failed; see its log' } });
+  writeError(response, 500, 'REGISTRY_INTERNAL', 'the registry failed; see its log');
+}
+
+/**
+ * Errors on this response are answered as the MCP Registry API does: RFC 9457 problem details
+ * (`title`, `status`, `detail`), plus `error` (the OpenAPI document's shape) and the stable `code`.
+ */
+export function answerErrorsAsProblems(response: Response): void {
+  response.locals.errorShape = PROBLEM_SHAPE;
+}
+
+function writeError(response: Response, status: number, code: string, message: string, problems?: RegistryProblem[]): void {
+  if (response.locals.errorShape === PROBLEM_SHAPE) {
+    const errors = problems?.map((problem) => ({ location: problem.path, message: problem.message }));
+    response
+      .status(status)
+      .type('application/problem+json')
+      .json({ title: STATUS_CODES[status] ?? 'Error', status, detail: message, error: message, code, ...(errors ? { errors } : {}) });
+    return;
+  }
+  const body: Record<string, unknown> = { code, message };
+  if (problems) body.problems = problems;
+  response.status(status).json({ error: body });
 }
 
 function fromBodyParser(error: unknown): RegistryError | undefined {

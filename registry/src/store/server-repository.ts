@@ -1,9 +1,15 @@
 /**
- * Registry storage of MCP servers. Every backend (SQLite now, PostgreSQL later) implements this
- * interface and passes the same contract suite (tests/registry/server-repository-contract.ts).
+ * Registry storage of MCP servers. Every backend (SQLite, PostgreSQL) implements this interface and
+ * passes the same contract suite (tests/registry/server-repository-contract.ts).
  */
 
-/** What a server entry holds besides its path and timestamps. */
+export const VISIBILITIES = ['public', 'group-restricted', 'private'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export const SOURCES = ['local', 'federated'] as const;
+export type ServerSource = (typeof SOURCES)[number];
+
+/** What a server entry holds besides its path, revision and timestamps. */
 export interface ServerFields {
   serverName: string;
   description: string;
@@ -15,18 +21,37 @@ export interface ServerFields {
   license: string | null;
   /** Kept exactly as submitted. */
   toolList: unknown[] | null;
+  /** Kept exactly as submitted. */
+  metadata: Record<string, unknown> | null;
+  /** Where the upstream serves Streamable HTTP, when not at `<proxy_pass_url>mcp`. */
+  mcpEndpoint: string | null;
+  /** Where the upstream serves legacy SSE, when not at `<proxy_pass_url>sse`. */
+  sseEndpoint: string | null;
+  visibility: Visibility;
+  /** The groups that see a group-restricted server; empty otherwise. */
+  allowedGroups: string[];
+  /** The gateway's upstream time limit for this server; null for the gateway's default. */
+  timeoutSeconds: number | null;
+  source: ServerSource;
+  /** The peer registry a federated entry came from; null for local entries. */
+  federatedFrom: string | null;
 }
 
 export interface StoredServer extends ServerFields {
   /** Canonical server path, e.g. `/currenttime`; the key. */
   path: string;
+  /** 1 when created, one more on every update. */
+  revision: number;
   /** ISO 8601. */
   registeredAt: string;
   /** ISO 8601; equals registeredAt until the first update. */
   updatedAt: string;
 }
 
-/** A partial edit, or a function of the current entry that returns one (applied atomically). */
+/**
+ * A partial edit, or a function of the current entry that returns one (applied atomically: it runs
+ * inside the write's transaction, and what it throws aborts the write).
+ */
 export type ServerChanges = Partial<ServerFields> | ((current: StoredServer) => Partial<ServerFields>);
 
 export interface RepositoryOptions {
@@ -35,12 +60,12 @@ export interface RepositoryOptions {
 }
 
 export interface ServerRepository {
-  /** Every server, ordered by path. */
+  /** Every server, ordered by path (byte order). */
   list(): Promise<StoredServer[]>;
   get(path: string): Promise<StoredServer | undefined>;
-  /** Stores a new server; throws RegistryError REGISTRY_SERVER_EXISTS when the path is taken. */
+  /** Stores a new server at revision 1; throws RegistryError REGISTRY_SERVER_EXISTS when the path is taken. */
   create(path: string, fields: ServerFields): Promise<StoredServer>;
-  /** Applies changes to an existing server; undefined when there is none at that path. */
+  /** Applies changes to an existing server and increments its revision; undefined when there is none at that path. */
   update(path: string, changes: ServerChanges): Promise<StoredServer | undefined>;
   /** Removes a server; false when there was none. */
   delete(path: string): Promise<boolean>;

@@ -11,6 +11,7 @@ export type CliErrorCode =
   | 'CLI_USAGE'
   | 'CLI_INVALID_ARGUMENT'
   | 'CLI_FILE_UNREADABLE'
+  | 'CLI_FILE_INVALID'
   | 'CLI_SCOPES_INVALID'
   | 'CLI_REFUSED'
   | 'CLI_UNREACHABLE'
@@ -23,6 +24,7 @@ const EXIT_STATUS: Record<CliErrorCode, number> = {
   CLI_USAGE: EXIT.usage,
   CLI_INVALID_ARGUMENT: EXIT.usage,
   CLI_FILE_UNREADABLE: EXIT.noInput,
+  CLI_FILE_INVALID: EXIT.failure,
   CLI_SCOPES_INVALID: EXIT.failure,
   CLI_REFUSED: EXIT.refused,
   CLI_UNREACHABLE: EXIT.failure,

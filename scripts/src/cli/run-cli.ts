@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./commands/token-command.js')).tokenCommand,
   scopes: async () => (await import('./commands/scopes-command.js')).scopesCommand,
   client: async () => (await import('./commands/client-command.js')).clientCommand,
+  service: async () => (await import('./commands/service-command.js')).serviceCommand,
 };
 
 /** Runs one mcpgw invocation and returns its exit status. */

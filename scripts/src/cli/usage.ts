@@ -7,6 +7,12 @@ Commands:
   client ping       Connect to an MCP server and ping it
   client list       List an MCP server's tools
   client call       Call one tool of an MCP server
+  service add       Register a server from a JSON file (the original registry's format)
+  service list      List the servers you may see
+  service get       Print one server
+  service toggle    Enable or disable a server (or flip it)
+  service edit      Replace a server's entry with a JSON file
+  service remove    Remove a server
 
 Options:
   -h, --help        Show help; "mcpgw <command> --help" shows a command's options
@@ -50,4 +56,25 @@ Options:
   --args JSON        Tool arguments as a JSON object (call only)
 
 A refused request (HTTP 401/403) prints the status and the reason and exits 2.
+`;
+
+export const SERVICE_USAGE = `Usage: mcpgw service add FILE.json | list | get PATH | toggle PATH [--enable|--disable]
+                    | edit PATH FILE.json | remove PATH  [--url URL] [--token TOKEN]
+
+Manages servers through the registry's API and prints its answers as JSON. Server files use the
+original MCP Gateway & Registry format (server_name, path, proxy_pass_url, supported_transports, …).
+
+Subcommands:
+  add FILE.json        Register the server the file describes
+  list                 List the servers you may see
+  get PATH             Print one server, e.g. get /currenttime
+  toggle PATH          Flip enabled, or set it with --enable / --disable
+  edit PATH FILE.json  Replace the server's entry with the file (its path must be PATH or absent)
+  remove PATH          Remove the server
+
+Options:
+  --url URL            The registry (default: REGISTRY_URL, else http://127.0.0.1:7860)
+  --token TOKEN        Bearer token (default: the MCPGW_TOKEN environment variable)
+
+A refused request (HTTP 401/403) exits 2; any other failure exits 1 and lists the registry's reasons.
 `;

@@ -5,8 +5,12 @@ import request from 'supertest';
 import { writeFileAtomic } from '@mcpgw/lib/files/atomic-write.js';
 import type { TokenRequest } from '@mcpgw/lib/tokens/issue-token.js';
 import { startRegistry, type RunningRegistry } from '../../../registry/src/start-registry.js';
+import { openRegistryStore } from '../../../registry/src/store/open-registry-store.js';
+import type { RegistryStore } from '../../../registry/src/store/registry-store.js';
+import { createTestSchema, type TestSchema } from '../../support/postgres.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { TokenMint } from '../../support/tokens.js';
+import type { RegistryBackend } from './registry-backends.js';
 
 const ALL_SERVER_ACTIONS = ['list_service', 'register_service', 'toggle_service', 'modify_service', 'delete_service'] as const;
 export type ServerAction = (typeof ALL_SERVER_ACTIONS)[number];
@@ -41,6 +45,7 @@ servers/all:
 `;
 
 export interface TestRegistry {
+  backend: RegistryBackend;
   url: string;
   dataDir: string;
   scopesFile: string;
@@ -52,30 +57,48 @@ export interface TestRegistry {
   http(): ReturnType<typeof request>;
   /** Rewrites scopes.yml atomically, as an editor or the registry would. */
   writeScopes(text: string): Promise<void>;
-  /** Stops the registry (the data stays) and starts it again on the same DATA_DIR. */
+  /** Stops the registry (the data stays) and starts it again on the same DATA_DIR or schema. */
   restart(): Promise<void>;
+  /** Another registry on the same data (DATA_DIR, scopes.yml, database), as a second replica. */
+  replica(): Promise<RunningRegistry>;
+  /** A connection of its own to the registry's store, to set up what the API cannot. */
+  openStore(): Promise<RegistryStore>;
   close(): Promise<void>;
 }
 
 export const INTERNAL_TOKEN = 'test-internal-token-0123456789abcdef-0123456789';
 
-/** A real registry on an ephemeral port with a temporary DATA_DIR and scopes.yml. */
-export async function startTestRegistry(scopes = TEST_SCOPES): Promise<TestRegistry> {
+export interface TestRegistryOptions {
+  /** Default sqlite; postgres runs on a schema of its own, dropped on close. */
+  backend?: RegistryBackend;
+}
+
+/** A real registry on an ephemeral port with a temporary DATA_DIR and scopes.yml, on SQLite or PostgreSQL. */
+export async function startTestRegistry(scopes = TEST_SCOPES, options: TestRegistryOptions = {}): Promise<TestRegistry> {
+  const backend = options.backend ?? 'sqlite';
   const temp = makeTempDir('mcpgw-registry-');
   const dataDir = path.join(temp.dir, 'data');
   const scopesFile = path.join(temp.dir, 'scopes.yml');
   writeFileSync(scopesFile, scopes);
+  let schema: TestSchema | undefined;
+  const removeData = async (): Promise<void> => {
+    temp.remove();
+    await schema?.drop();
+  };
+  const database = () => (schema === undefined ? {} : { database: { url: schema.url, schema: schema.schema } });
   const start = (): Promise<RunningRegistry> =>
-    startRegistry({ port: 0, dataDir, scopesFile, logger: pino({ level: 'silent' }), internalToken: INTERNAL_TOKEN });
+    startRegistry({ port: 0, dataDir, scopesFile, logger: pino({ level: 'silent' }), internalToken: INTERNAL_TOKEN, ...database() });
   let registry: RunningRegistry;
   try {
+    if (backend === 'postgres') schema = await createTestSchema();
     registry = await start();
   } catch (error) {
-    temp.remove();
+    await removeData();
     throw error;
   }
   const mint = await TokenMint.forDataDir(dataDir);
   return {
+    backend,
     get url() {
       return registry.url;
     },
@@ -90,11 +113,13 @@ export async function startTestRegistry(scopes = TEST_SCOPES): Promise<TestRegis
       await registry.close();
       registry = await start();
     },
+    replica: start,
+    openStore: () => openRegistryStore({ dataDir, ...database() }),
     close: async () => {
       try {
         await registry.close();
       } finally {
-        temp.remove();
+        await removeData();
       }
     },
   };

@@ -33,6 +33,35 @@ const MIGRATIONS: readonly Migration[] = [
       INSERT INTO routes_version (id, epoch, counter) VALUES (1, lower(hex(randomblob(4))), 0);
     `,
   },
+  {
+    version: 2,
+    name: 'server model: endpoints, visibility, timeout, provenance, metadata, revision',
+    sql: `
+      ALTER TABLE servers ADD COLUMN metadata TEXT;
+      ALTER TABLE servers ADD COLUMN mcp_endpoint TEXT;
+      ALTER TABLE servers ADD COLUMN sse_endpoint TEXT;
+      ALTER TABLE servers ADD COLUMN visibility TEXT NOT NULL DEFAULT 'public'
+        CHECK (visibility IN ('public', 'group-restricted', 'private'));
+      ALTER TABLE servers ADD COLUMN allowed_groups TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE servers ADD COLUMN timeout_seconds INTEGER CHECK (timeout_seconds BETWEEN 1 AND 3600);
+      ALTER TABLE servers ADD COLUMN source TEXT NOT NULL DEFAULT 'local' CHECK (source IN ('local', 'federated'));
+      ALTER TABLE servers ADD COLUMN federated_from TEXT;
+      ALTER TABLE servers ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+    `,
+  },
+  {
+    version: 3,
+    name: 'scopes.yml history',
+    sql: `
+      CREATE TABLE scopes_revisions (
+        revision INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,
+        author TEXT NOT NULL,
+        action TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { serverExists } from '../../errors/registry-error.js';
-import type { RepositoryOptions, ServerChanges, ServerFields, ServerRepository, StoredServer } from '../server-repository.js';
+import { applyChanges } from '../apply-changes.js';
+import type { RepositoryOptions, ServerChanges, ServerFields, ServerRepository, ServerSource, StoredServer, Visibility } from '../server-repository.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 
 interface ServerRow {
@@ -13,21 +14,60 @@ interface ServerRow {
   enabled: number;
   license: string | null;
   tool_list: string | null;
+  metadata: string | null;
+  mcp_endpoint: string | null;
+  sse_endpoint: string | null;
+  visibility: string;
+  allowed_groups: string;
+  timeout_seconds: number | null;
+  source: string;
+  federated_from: string | null;
+  revision: number;
   registered_at: string;
   updated_at: string;
 }
 
-const COLUMNS =
-  'path, server_name, description, proxy_pass_url, tags, supported_transports, enabled, license, tool_list, registered_at, updated_at';
+const COLUMN_NAMES = [
+  'path',
+  'server_name',
+  'description',
+  'proxy_pass_url',
+  'tags',
+  'supported_transports',
+  'enabled',
+  'license',
+  'tool_list',
+  'metadata',
+  'mcp_endpoint',
+  'sse_endpoint',
+  'visibility',
+  'allowed_groups',
+  'timeout_seconds',
+  'source',
+  'federated_from',
+  'revision',
+  'registered_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof ServerRow>;
+const COLUMNS = COLUMN_NAMES.join(', ');
 
-/** The ServerRepository on SQLite (DATA_DIR/registry.db). Each write and its version bump are one transaction. */
+/** The ServerRepository on SQLite (DATA_DIR/registry.db), on its own connection. */
 export async function openSqliteServerRepository(dataDirectory: string, options: RepositoryOptions = {}): Promise<ServerRepository> {
-  return new SqliteServerRepository(openSqliteDatabase(dataDirectory), options.clock ?? (() => new Date()));
+  const db = openSqliteDatabase(dataDirectory);
+  return sqliteServerRepository(db, options, () => {
+    if (db.open) db.close();
+  });
+}
+
+/** The ServerRepository on an open, migrated SQLite database. Each write and its version bump are one transaction. */
+export function sqliteServerRepository(db: Database, options: RepositoryOptions, close: () => void): ServerRepository {
+  return new SqliteServerRepository(db, options.clock ?? (() => new Date()), close);
 }
 
 class SqliteServerRepository implements ServerRepository {
   readonly #db: Database;
   readonly #clock: () => Date;
+  readonly #close: () => void;
   readonly #selectAll: Statement<[], ServerRow>;
   readonly #selectOne: Statement<[string], ServerRow>;
   readonly #insert: Statement<ServerRow>;
@@ -36,19 +76,15 @@ class SqliteServerRepository implements ServerRepository {
   readonly #selectVersion: Statement<[], { epoch: string; counter: number }>;
   readonly #bumpVersion: Statement<[]>;
 
-  constructor(db: Database, clock: () => Date) {
+  constructor(db: Database, clock: () => Date, close: () => void) {
     this.#db = db;
     this.#clock = clock;
+    this.#close = close;
     this.#selectAll = db.prepare(`SELECT ${COLUMNS} FROM servers ORDER BY path`);
     this.#selectOne = db.prepare(`SELECT ${COLUMNS} FROM servers WHERE path = ?`);
-    this.#insert = db.prepare(
-      `INSERT INTO servers (${COLUMNS}) VALUES (@path, @server_name, @description, @proxy_pass_url, @tags, @supported_transports, @enabled, @license, @tool_list, @registered_at, @updated_at)`,
-    );
+    this.#insert = db.prepare(`INSERT INTO servers (${COLUMNS}) VALUES (${COLUMN_NAMES.map((name) => `@${name}`).join(', ')})`);
     this.#update = db.prepare(
-      `UPDATE servers SET server_name = @server_name, description = @description, proxy_pass_url = @proxy_pass_url, tags = @tags,
-         supported_transports = @supported_transports, enabled = @enabled, license = @license, tool_list = @tool_list,
-         registered_at = @registered_at, updated_at = @updated_at
-       WHERE path = @path`,
+      `UPDATE servers SET ${COLUMN_NAMES.filter((name) => name !== 'path').map((name) => `${name} = @${name}`).join(', ')} WHERE path = @path`,
     );
     this.#delete = db.prepare('DELETE FROM servers WHERE path = ?');
     this.#selectVersion = db.prepare('SELECT epoch, counter FROM routes_version WHERE id = 1');
@@ -66,7 +102,7 @@ class SqliteServerRepository implements ServerRepository {
 
   async create(path: string, fields: ServerFields): Promise<StoredServer> {
     const now = this.#clock().toISOString();
-    const stored: StoredServer = { ...fields, path, registeredAt: now, updatedAt: now };
+    const stored: StoredServer = { ...fields, path, revision: 1, registeredAt: now, updatedAt: now };
     try {
       this.#write(() => {
         this.#insert.run(toRow(stored));
@@ -83,9 +119,7 @@ class SqliteServerRepository implements ServerRepository {
     return this.#write(() => {
       const row = this.#selectOne.get(path);
       if (row === undefined) return undefined;
-      const current = fromRow(row);
-      const edit = typeof changes === 'function' ? changes(current) : changes;
-      const next: StoredServer = { ...current, ...definedOnly(edit), path, registeredAt: current.registeredAt, updatedAt: this.#clock().toISOString() };
+      const next = applyChanges(fromRow(row), changes, this.#clock());
       this.#update.run(toRow(next));
       this.#bumpVersion.run();
       return next;
@@ -107,7 +141,7 @@ class SqliteServerRepository implements ServerRepository {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    this.#close();
   }
 
   /** Runs a write under the write lock (BEGIN IMMEDIATE): a failure or crash part-way leaves nothing behind. */
@@ -116,8 +150,8 @@ class SqliteServerRepository implements ServerRepository {
   }
 }
 
-function definedOnly(edit: Partial<ServerFields>): Partial<ServerFields> {
-  return Object.fromEntries(Object.entries(edit).filter(([, value]) => value !== undefined)) as Partial<ServerFields>;
+function json(value: unknown): string | null {
+  return value === null ? null : JSON.stringify(value);
 }
 
 function toRow(server: StoredServer): ServerRow {
@@ -130,7 +164,16 @@ function toRow(server: StoredServer): ServerRow {
     supported_transports: JSON.stringify(server.supportedTransports),
     enabled: server.enabled ? 1 : 0,
     license: server.license,
-    tool_list: server.toolList === null ? null : JSON.stringify(server.toolList),
+    tool_list: json(server.toolList),
+    metadata: json(server.metadata),
+    mcp_endpoint: server.mcpEndpoint,
+    sse_endpoint: server.sseEndpoint,
+    visibility: server.visibility,
+    allowed_groups: JSON.stringify(server.allowedGroups),
+    timeout_seconds: server.timeoutSeconds,
+    source: server.source,
+    federated_from: server.federatedFrom,
+    revision: server.revision,
     registered_at: server.registeredAt,
     updated_at: server.updatedAt,
   };
@@ -147,6 +190,15 @@ function fromRow(row: ServerRow): StoredServer {
     enabled: row.enabled === 1,
     license: row.license,
     toolList: row.tool_list === null ? null : (JSON.parse(row.tool_list) as unknown[]),
+    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, unknown>),
+    mcpEndpoint: row.mcp_endpoint,
+    sseEndpoint: row.sse_endpoint,
+    visibility: row.visibility as Visibility,
+    allowedGroups: JSON.parse(row.allowed_groups) as string[],
+    timeoutSeconds: row.timeout_seconds,
+    source: row.source as ServerSource,
+    federatedFrom: row.federated_from,
+    revision: row.revision,
     registeredAt: row.registered_at,
     updatedAt: row.updated_at,
   };
