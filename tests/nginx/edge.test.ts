@@ -157,11 +157,18 @@ describe('the nginx TLS edge (nginx/templates/edge.conf.template) with real ngin
     }
   });
 
-  test('the registry API is reachable through the edge; its internal route feed is not', async () => {
+  test('the registry API and the MCP Registry API are reachable through the edge; the internal route feed is not', async () => {
     const api = await send('GET', '/api/servers', { authorization: `Bearer ${stack.adminToken}`, host: 'localhost' });
     const body = JSON.parse(await readAll(api)) as { servers: Array<{ path: string }> };
     assert.equal(api.statusCode, 200);
     assert.ok(body.servers.some((server) => server.path === '/currenttime'));
+    const registryApi = await send('GET', '/v0.1/servers', { authorization: `Bearer ${stack.adminToken}`, host: 'localhost' });
+    const listing = JSON.parse(await readAll(registryApi)) as { servers: unknown[] };
+    assert.equal(registryApi.statusCode, 200);
+    assert.ok(listing.servers.length >= 2);
+    const card = await send('GET', '/.well-known/mcp-registry', { host: 'localhost' });
+    await readAll(card);
+    assert.equal(card.statusCode, 200);
     const internal = await send('GET', '/internal/routes', { host: 'localhost' });
     await readAll(internal);
     assert.equal(internal.statusCode, 404);

@@ -17,12 +17,15 @@ export function findNode22(): { node: string } | { problem: string } {
 /** Per scenario, its checks' outcomes as `id: STATUS`, sorted; INFO records are left out. */
 export type ConformanceResults = Record<string, string[]>;
 
+/** Per failed check (`scenario/id`), the suite's explanation, to show when results differ. */
+export type ConformanceFailures = Record<string, string>;
+
 /**
  * Runs every server scenario of the MCP conformance suite (`--suite all`) against `url` and reads
  * the checks.json each scenario leaves in `outputDir`. The suite exits non-zero when a check fails;
  * that is a result, not an error.
  */
-export async function runConformance(node: string, url: string, outputDir: string): Promise<ConformanceResults> {
+export async function runConformance(node: string, url: string, outputDir: string): Promise<{ results: ConformanceResults; failures: ConformanceFailures }> {
   const child = spawn(node, [CLI, 'server', '--url', url, '--suite', 'all', '--output-dir', outputDir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -43,12 +46,14 @@ export async function runConformance(node: string, url: string, outputDir: strin
     });
   });
   const results: ConformanceResults = {};
+  const failures: ConformanceFailures = {};
   for (const entry of readdirSync(outputDir, { withFileTypes: true })) {
     const scenario = /^server-(.+)-\d{4}-\d{2}-\d{2}T[\d-]+Z$/.exec(entry.name)?.[1];
     if (!entry.isDirectory() || scenario === undefined) continue;
-    const checks = JSON.parse(readFileSync(path.join(outputDir, entry.name, 'checks.json'), 'utf8')) as Array<{ id: string; status: string }>;
+    const checks = JSON.parse(readFileSync(path.join(outputDir, entry.name, 'checks.json'), 'utf8')) as Array<{ id: string; status: string; errorMessage?: string }>;
     results[scenario] = checks.filter((check) => check.status !== 'INFO').map((check) => `${check.id}: ${check.status}`).sort();
+    for (const check of checks) if (check.status === 'FAILURE') failures[`${scenario}/${check.id}`] = check.errorMessage ?? '';
   }
   if (Object.keys(results).length === 0) throw new Error(`the conformance suite left no results:\n${output.slice(-4000)}`);
-  return results;
+  return { results, failures };
 }
