@@ -1,8 +1,9 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { z } from 'zod';
 import {
-  CallToolRequestSchema, CompleteRequestSchema, ErrorCode, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourcesRequestSchema,
+  CallToolRequestSchema, CompleteRequestSchema, CreateMessageResultSchema, ElicitResultSchema, ErrorCode, GetPromptRequestSchema, ListPromptsRequestSchema, ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema, ListToolsRequestSchema, McpError, ReadResourceRequestSchema, SetLevelRequestSchema,
-  SubscribeRequestSchema, UnsubscribeRequestSchema, type CallToolResult, type GetPromptResult, type ServerNotification, type Tool,
+  SubscribeRequestSchema, UnsubscribeRequestSchema, type CallToolResult, type GetPromptResult, type ServerNotification, type ServerRequest, type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 
 /** A 1x1 PNG and a minimal WAV file, base64. */
@@ -14,9 +15,13 @@ const TEMPLATE = /^test:\/\/template\/([^/]+)\/data$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const text = (value: string): CallToolResult => ({ content: [{ type: 'text', text: value }] });
 
-/** What a tool may do beyond answering: talk to the client and cut its own event stream. */
+/**
+ * What a tool may do beyond answering: talk to the client and cut its own event stream. Requests to
+ * the client go out on the stream of the tools/call they serve, so that they never depend on the
+ * client having opened its GET stream yet.
+ */
 export interface ToolContext {
-  server: Server;
+  sendRequest: <T extends typeof ElicitResultSchema | typeof CreateMessageResultSchema>(request: ServerRequest, schema: T) => Promise<z.infer<T>>;
   sendNotification: (notification: ServerNotification) => Promise<void>;
   progressToken: string | number | undefined;
   /** Ends the event stream carrying this request's answer, so that the client resumes with Last-Event-ID. */
@@ -61,9 +66,10 @@ const TOOLS: Tool[] = [
 /** Every tool the suite's scenarios call, by name. */
 export const REFERENCE_TOOL_NAMES = TOOLS.map((tool) => tool.name);
 
-async function elicit(server: Server, message: string, requestedSchema: Record<string, unknown>): Promise<CallToolResult> {
+async function elicit(context: ToolContext, message: string, requestedSchema: Record<string, unknown>): Promise<CallToolResult> {
   try {
-    const answer = await server.elicitInput({ mode: 'form', message, requestedSchema } as Parameters<Server['elicitInput']>[0]);
+    const request = { method: 'elicitation/create', params: { mode: 'form', message, requestedSchema } } as ServerRequest;
+    const answer = await context.sendRequest(request, ElicitResultSchema);
     return text(`Elicitation completed: action=${answer.action}, content=${JSON.stringify(answer.content ?? {})}`);
   } catch (error) {
     return text(`Elicitation failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -110,10 +116,11 @@ async function callTool(name: string, args: Record<string, unknown>, context: To
       return text('Reconnection test completed successfully');
     case 'test_sampling': {
       try {
-        const answer = await context.server.createMessage({
-          messages: [{ role: 'user', content: { type: 'text', text: String(args.prompt ?? '') } }],
-          maxTokens: 100,
-        });
+        const request: ServerRequest = {
+          method: 'sampling/createMessage',
+          params: { messages: [{ role: 'user', content: { type: 'text', text: String(args.prompt ?? '') } }], maxTokens: 100 },
+        };
+        const answer = await context.sendRequest(request, CreateMessageResultSchema);
         const content = answer.content as { type: string; text?: string };
         return text(`LLM response: ${content.type === 'text' ? content.text : '(no text)'}`);
       } catch (error) {
@@ -121,13 +128,13 @@ async function callTool(name: string, args: Record<string, unknown>, context: To
       }
     }
     case 'test_elicitation':
-      return elicit(context.server, String(args.message ?? ''), {
+      return elicit(context, String(args.message ?? ''), {
         type: 'object',
         properties: { response: { type: 'string', description: "User's response" } },
         required: ['response'],
       });
     case 'test_elicitation_sep1034_defaults':
-      return elicit(context.server, 'Please review the form fields and their defaults', {
+      return elicit(context, 'Please review the form fields and their defaults', {
         type: 'object',
         properties: {
           name: { type: 'string', description: 'User name', default: 'John Doe' },
@@ -140,7 +147,7 @@ async function callTool(name: string, args: Record<string, unknown>, context: To
       });
     case 'test_elicitation_sep1330_enums': {
       const choices = (titles: string[], prefix: string) => titles.map((title, index) => ({ const: `${prefix}${index + 1}`, title }));
-      return elicit(context.server, 'Please choose from the enum fields', {
+      return elicit(context, 'Please choose from the enum fields', {
         type: 'object',
         properties: {
           untitledSingle: { type: 'string', description: 'Pick one', enum: ['option1', 'option2', 'option3'] },
@@ -232,7 +239,7 @@ export function createReferenceServer(closeStream: (requestId: string | number) 
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: TOOLS }));
   server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
     callTool(request.params.name, request.params.arguments ?? {}, {
-      server,
+      sendRequest: extra.sendRequest,
       sendNotification: extra.sendNotification,
       progressToken: request.params._meta?.progressToken,
       closeStream: () => closeStream(extra.requestId),
