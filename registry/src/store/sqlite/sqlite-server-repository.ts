@@ -3,6 +3,7 @@ import { serverExists } from '../../errors/registry-error.js';
 import { applyChanges } from '../apply-changes.js';
 import type { RepositoryOptions, ServerChanges, ServerFields, ServerRepository, ServerSource, StoredServer, Visibility } from '../server-repository.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
+import { SERVER_COLUMN_NAMES } from '../server-columns.js';
 
 interface ServerRow {
   path: string;
@@ -27,28 +28,7 @@ interface ServerRow {
   updated_at: string;
 }
 
-const COLUMN_NAMES = [
-  'path',
-  'server_name',
-  'description',
-  'proxy_pass_url',
-  'tags',
-  'supported_transports',
-  'enabled',
-  'license',
-  'tool_list',
-  'metadata',
-  'mcp_endpoint',
-  'sse_endpoint',
-  'visibility',
-  'allowed_groups',
-  'timeout_seconds',
-  'source',
-  'federated_from',
-  'revision',
-  'registered_at',
-  'updated_at',
-] as const satisfies ReadonlyArray<keyof ServerRow>;
+const COLUMN_NAMES = SERVER_COLUMN_NAMES satisfies ReadonlyArray<keyof ServerRow>;
 const COLUMNS = COLUMN_NAMES.join(', ');
 
 /** The ServerRepository on SQLite (DATA_DIR/registry.db), on its own connection. */

@@ -1,0 +1,23 @@
+/** The columns of the servers table, in one order, on every backend. */
+export const SERVER_COLUMN_NAMES = [
+  'path',
+  'server_name',
+  'description',
+  'proxy_pass_url',
+  'tags',
+  'supported_transports',
+  'enabled',
+  'license',
+  'tool_list',
+  'metadata',
+  'mcp_endpoint',
+  'sse_endpoint',
+  'visibility',
+  'allowed_groups',
+  'timeout_seconds',
+  'source',
+  'federated_from',
+  'revision',
+  'registered_at',
+  'updated_at',
+] as const;
