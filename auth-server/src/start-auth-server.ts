@@ -6,6 +6,7 @@ import { createIdentityVerifier } from '@mcpgw/lib/providers/create-identity-ver
 import { identitySettingsFromEnv, type IdentitySettings } from '@mcpgw/lib/providers/identity-settings.js';
 import { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
 import { tokenSettingsFromEnv, type TokenSettings } from '@mcpgw/lib/tokens/token-settings.js';
+import { cacheVerifiedTokens, verifiedTokenCacheFromEnv, type VerifiedTokenCacheSettings } from '@mcpgw/lib/tokens/cache-verified-tokens.js';
 import { challengeContext } from './challenges/challenge-context.js';
 import { validateRouter } from './check/validate-router.js';
 import { warmUpProviders } from './providers/warm-up-providers.js';
@@ -18,6 +19,8 @@ export interface AuthServerOptions {
   tokenSettings?: TokenSettings;
   /** Identity providers, the gateway's public URL, clock skew and JWKS caching; default from the environment. */
   identity?: IdentitySettings;
+  /** How long verified tokens are remembered (AUTH_TOKEN_CACHE_SECONDS, AUTH_TOKEN_CACHE_SIZE). */
+  tokenCache?: VerifiedTokenCacheSettings;
   logger?: Logger;
 }
 
@@ -29,7 +32,10 @@ export interface RunningAuthServer extends RunningServer {
 export async function startAuthServer(options: AuthServerOptions): Promise<RunningAuthServer> {
   const logger = options.logger ?? createLogger('auth-server');
   const identity = options.identity ?? identitySettingsFromEnv();
-  const verifier = await createIdentityVerifier(options.dataDir, options.tokenSettings ?? tokenSettingsFromEnv(), identity);
+  const verifier = cacheVerifiedTokens(
+    await createIdentityVerifier(options.dataDir, options.tokenSettings ?? tokenSettingsFromEnv(), identity),
+    options.tokenCache ?? verifiedTokenCacheFromEnv(),
+  );
   const scopes = new ScopesSource(options.scopesFile, logger).watch();
 
   const app = express();

@@ -156,7 +156,10 @@ http {
 }
 
 async function main(): Promise<void> {
-  const ports = { upstream: await freePort(), registry: await freePort(), auth: await freePort(), gateway: await freePort(), nginx: await freePort(), nginxAuth: await freePort() };
+  const ports = {
+    upstream: await freePort(), registry: await freePort(), auth: await freePort(), gateway: await freePort(),
+    authNoCache: await freePort(), gatewayNoCache: await freePort(), nginx: await freePort(), nginxAuth: await freePort(),
+  };
   const dataDir = path.join(work, 'data');
   mkdirSync(dataDir);
   const scopesFile = path.join(work, 'scopes.yml');
@@ -169,7 +172,12 @@ async function main(): Promise<void> {
   const auth = start('auth-server', process.execPath, ['auth-server/dist/main.js'], env);
   await Promise.all([waitForPort(ports.upstream), waitForPort(ports.registry), waitForPort(ports.auth)]);
   const gateway = start('gateway', process.execPath, ['gateway/dist/main.js'], env);
-  await waitForPort(ports.gateway);
+  // Row 5's pair: an auth-server that remembers no token, so every request pays the full validation.
+  const noCacheEnv = { ...env, AUTH_PORT: String(ports.authNoCache), GATEWAY_PORT: String(ports.gatewayNoCache), AUTH_TOKEN_CACHE_SECONDS: '0' };
+  const authNoCache = start('auth-server', process.execPath, ['auth-server/dist/main.js'], noCacheEnv);
+  await waitForPort(ports.authNoCache);
+  const gatewayNoCache = start('gateway', process.execPath, ['gateway/dist/main.js'], noCacheEnv);
+  await Promise.all([waitForPort(ports.gateway), waitForPort(ports.gatewayNoCache)]);
 
   const key = await loadOrCreateSigningKey(dataDir);
   const settings = tokenSettingsFromEnv();
@@ -182,11 +190,15 @@ async function main(): Promise<void> {
   });
   if (registered.status !== 201) throw new Error(`registering /bench failed: ${registered.status}`);
   const token = await mint('bench-user', ['bench']);
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const probe = await fetch(`http://127.0.0.1:${ports.gateway}/bench/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` }, body: BODY });
-    await probe.text();
-    if (probe.status === 200) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const port of [ports.gateway, ports.gatewayNoCache]) {
+    let status = 0;
+    for (let attempt = 0; attempt < 100 && status !== 200; attempt += 1) {
+      const probe = await fetch(`http://127.0.0.1:${port}/bench/mcp`, { method: 'POST', headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` }, body: BODY });
+      await probe.text();
+      status = probe.status;
+      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (status !== 200) throw new Error(`the gateway on port ${port} never routed /bench (last status ${status})`);
   }
 
   const withNginx = spawnSync(NGINX, ['-v']).status === 0;
@@ -213,7 +225,7 @@ async function main(): Promise<void> {
   if (nginxAuth) rows.push(await measure('3 nginx + auth_request', `http://127.0.0.1:${ports.nginxAuth}/bench/mcp`, bearer, [nginxAuth, auth, upstream]));
   rows.push(await measure('4 gateway, token seen before', `http://127.0.0.1:${ports.gateway}/bench/mcp`, bearer, [gateway, auth, upstream]));
   const fresh = await Promise.all(Array.from({ length: 2000 }, (_, index) => mint(`bench-user-${index}`, ['bench'])));
-  rows.push(await measure('5 gateway, a new token each time', `http://127.0.0.1:${ports.gateway}/bench/mcp`, MCP_HEADERS, [gateway, auth, upstream], { tokens: fresh }));
+  rows.push(await measure('5 gateway, every token validated', `http://127.0.0.1:${ports.gatewayNoCache}/bench/mcp`, MCP_HEADERS, [gatewayNoCache, authNoCache, upstream], { tokens: fresh }));
   const directFixed = await measure(`6a upstream at ${fixedRate} req/s`, `http://127.0.0.1:${ports.upstream}/mcp`, bearer, [upstream], { overallRate: fixedRate, connections: 10 });
   const gatewayFixed = await measure(`6b gateway at ${fixedRate} req/s`, `http://127.0.0.1:${ports.gateway}/bench/mcp`, bearer, [gateway, auth, upstream], { overallRate: fixedRate, connections: 10 });
   rows.push(directFixed, gatewayFixed);
