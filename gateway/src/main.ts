@@ -19,6 +19,7 @@ try {
     routesPollMs: envInt('ROUTES_POLL_MS', GATEWAY_DEFAULTS.routesPollMs),
     upstreamTimeoutMs: envInt('GATEWAY_UPSTREAM_TIMEOUT_MS', GATEWAY_DEFAULTS.upstreamTimeoutMs),
     sseKeepAliveMs: envDuration('GATEWAY_SSE_KEEPALIVE', GATEWAY_DEFAULTS.sseKeepAliveMs),
+    decisionCacheMs: envDuration('GATEWAY_DECISION_CACHE', GATEWAY_DEFAULTS.decisionCacheMs),
     allowedOrigins: envString('GATEWAY_ALLOWED_ORIGINS', '').split(',').map((origin) => origin.trim()).filter(Boolean),
     logger,
   });

@@ -3,6 +3,7 @@ import { listen } from '@mcpgw/lib/http/listen.js';
 import { protectedResourceSettingsFromEnv, type ProtectedResourceSettings } from '@mcpgw/lib/providers/protected-resource-settings.js';
 import { createLogger, type Logger } from '@mcpgw/lib/logging/logger.js';
 import { createAccessChecker } from './authz/check-access.js';
+import { cacheAccessGrants, DEFAULT_DECISION_CACHE_ENTRIES } from './authz/cache-access-grants.js';
 import { compileOriginPolicy } from './cors/origin-policy.js';
 import { GatewayError } from './errors/gateway-error.js';
 import { sendError } from './errors/send-error.js';
@@ -24,6 +25,8 @@ export const GATEWAY_DEFAULTS = {
   upstreamTimeoutMs: 300_000,
   sseKeepAliveMs: 15_000,
   drainTimeoutMs: 10_000,
+  /** What main.ts uses when GATEWAY_DECISION_CACHE is unset; startGateway alone caches nothing. */
+  decisionCacheMs: 500,
 } as const;
 
 export interface GatewayOptions {
@@ -46,6 +49,8 @@ export interface GatewayOptions {
   upstreamTimeoutMs?: number;
   /** How often an idle event stream gets a `: keep-alive` comment; 0 sends none. */
   sseKeepAliveMs?: number;
+  /** How long an allow is reused for an identical check; 0 (the default here) asks the auth-server every time. */
+  decisionCacheMs?: number;
   /**
    * Browser origins allowed to call MCP servers through the gateway (`https://app.example.com`), or
    * `*` for any. Requests without an Origin header and same-origin requests are always allowed.
@@ -80,7 +85,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
   });
   const routes = createLiveRoutes(source, logger);
-  const access = createAccessChecker({ authUrl: options.authUrl, timeoutMs: settings.authTimeoutMs });
+  const access = cacheAccessGrants(createAccessChecker({ authUrl: options.authUrl, timeoutMs: settings.authTimeoutMs }), {
+    ttlMs: settings.decisionCacheMs,
+    maxEntries: DEFAULT_DECISION_CACHE_ENTRIES,
+  });
   const forwarder = createForwarder({ upstreamTimeoutMs: settings.upstreamTimeoutMs });
   const origins = compileOriginPolicy(options.allowedOrigins ?? []);
   const streams = new Set<() => void>();
@@ -163,6 +171,8 @@ function validateOptions(options: GatewayOptions) {
   }
   const sseKeepAliveMs = options.sseKeepAliveMs ?? GATEWAY_DEFAULTS.sseKeepAliveMs;
   if (!Number.isInteger(sseKeepAliveMs) || sseKeepAliveMs < 0) problems.push(`sseKeepAliveMs must be 0 or a positive integer, got ${sseKeepAliveMs}`);
+  const decisionCacheMs = options.decisionCacheMs ?? 0;
+  if (!Number.isInteger(decisionCacheMs) || decisionCacheMs < 0) problems.push(`decisionCacheMs must be 0 or a positive integer, got ${decisionCacheMs}`);
   for (const origin of options.allowedOrigins ?? []) {
     if (origin !== '*' && !isOrigin(origin)) problems.push(`allowedOrigins: ${JSON.stringify(origin)} is not an origin such as https://app.example.com, or *`);
   }
@@ -173,7 +183,7 @@ function validateOptions(options: GatewayOptions) {
   }
   if (!options.routeSource && !options.internalToken) problems.push('internalToken is required to read the registry route feed');
   if (problems.length > 0) throw new Error(`invalid gateway options:\n  ${problems.join('\n  ')}`);
-  return { ...settings, sseKeepAliveMs };
+  return { ...settings, sseKeepAliveMs, decisionCacheMs };
 }
 
 /** `scheme://host[:port]` and nothing more. */
