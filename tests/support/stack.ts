@@ -1,6 +1,7 @@
 import { writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
+import { createLogger } from '@mcpgw/lib/logging/logger.js';
 import { loadInternalToken } from '@mcpgw/lib/internal/internal-token.js';
 import type { IdentitySettings, JwksSettings } from '@mcpgw/lib/providers/identity-settings.js';
 import type { ProviderSettings } from '@mcpgw/lib/providers/provider-settings.js';
@@ -13,7 +14,6 @@ import { freePort } from './free-port.js';
 import { makeTempDir } from './temp-dir.js';
 import { TEST_TOKEN_SETTINGS, TokenMint } from './tokens.js';
 
-const silent = () => pino({ level: 'silent' });
 
 interface Closable {
   url: string;
@@ -55,6 +55,8 @@ export interface StackOptions {
   providers?: ProviderSettings[];
   /** JWKS fetching for those providers; default: no cooldown, so that a rotated key is fetched at once. */
   jwks?: JwksSettings;
+  /** Where the registry, auth-server and gateway log (every level); by default they log nothing. */
+  logStream?: NodeJS.WritableStream;
 }
 
 const TEST_JWKS: JwksSettings = { timeoutMs: 1500, cooldownMs: 0, cacheMaxAgeMs: 600_000 };
@@ -64,6 +66,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const scopesFile = path.join(temp.dir, 'scopes.yml');
   writeFileSync(scopesFile, options.scopes ?? readFileSync('config/scopes.yml', 'utf8'));
   const closables: Closable[] = [];
+  const silent = () => (options.logStream ? createLogger('test', { level: 'trace', destination: options.logStream }) : pino({ level: 'silent' }));
   try {
     const internalToken = loadInternalToken(temp.dir, {});
     const gatewayPort = options.providers ? await freePort() : 0;

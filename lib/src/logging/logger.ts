@@ -16,12 +16,20 @@ export const REDACTED_PATHS = [
   '*.access_token',
 ];
 
-/** One root logger per service; LOG_LEVEL sets the level (default info, `silent` in tests). */
-export function createLogger(service: string): Logger {
-  return pino({
+export interface LoggerOptions {
+  /** Default: LOG_LEVEL, else info. */
+  level?: string;
+  /** Default: standard output. */
+  destination?: NodeJS.WritableStream;
+}
+
+/** One root logger per service, with tokens and cookies redacted. */
+export function createLogger(service: string, options: LoggerOptions = {}): Logger {
+  const settings = {
     name: service,
-    level: process.env.LOG_LEVEL ?? 'info',
+    level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     base: { service },
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
