@@ -1,7 +1,10 @@
+import type dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../errors/gateway-error.js';
+import { linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
+import { guardedLookup } from './guarded-lookup.js';
 
 export interface ForwardInput {
   method: string;
@@ -33,8 +36,10 @@ export interface Forwarder {
  * lives as long as the caller wants it: nothing here ends it when the client goes away (http-proxy-3
  * would, on the client's response closing), so that an answer can still run to its end upstream.
  */
-export function createForwarder(options: { upstreamTimeoutMs: number }): Forwarder {
-  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+export function createForwarder(options: { upstreamTimeoutMs: number; allowLinkLocalUpstreams?: boolean }): Forwarder {
+  const allowLinkLocal = options.allowLinkLocalUpstreams ?? linkLocalUpstreamsAllowed();
+  const lookup = allowLinkLocal ? {} : { lookup: guardedLookup as unknown as typeof dns.lookup };
+  const agents = { 'http:': new http.Agent({ keepAlive: true, ...lookup }), 'https:': new https.Agent({ keepAlive: true, ...lookup }) };
 
   return {
     forward(input) {

@@ -1,6 +1,7 @@
 import type { Route, RouteTable } from '@mcpgw/lib/routes/route-table.js';
 import { tryCanonicalServerPath } from '@mcpgw/lib/paths/canonical-path.js';
 import { isReservedServerPath } from '@mcpgw/lib/paths/reserved-paths.js';
+import { isBlockedUpstreamHost, linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
 
 /** A route ready for the hot path: its upstream parsed once. */
 export interface CompiledRoute {
@@ -47,7 +48,11 @@ export interface SkippedRoute {
  * registered path wins, and `/<path>x` never matches. Entries that cannot be served are skipped and
  * reported to `onSkipped`.
  */
-export function compileRoutes(table: RouteTable, onSkipped: (skipped: SkippedRoute) => void = () => {}): RouteMatcher {
+export function compileRoutes(
+  table: RouteTable,
+  onSkipped: (skipped: SkippedRoute) => void = () => {},
+  allowLinkLocalUpstreams: boolean = linkLocalUpstreamsAllowed(),
+): RouteMatcher {
   const byPath = new Map<string, CompiledRoute>();
   let maxDepth = 0;
   for (const route of table.routes) {
@@ -63,6 +68,10 @@ export function compileRoutes(table: RouteTable, onSkipped: (skipped: SkippedRou
     const upstream = parseUpstream(route.proxyPassUrl);
     if (typeof upstream === 'string') {
       onSkipped({ route, reason: upstream });
+      continue;
+    }
+    if (!allowLinkLocalUpstreams && isBlockedUpstreamHost(new URL(route.proxyPassUrl).hostname)) {
+      onSkipped({ route, reason: 'the upstream is a link-local or cloud metadata address; set UPSTREAM_ALLOW_LINK_LOCAL=true to allow it' });
       continue;
     }
     if (byPath.has(path)) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalServerPath, InvalidServerPathError } from '@mcpgw/lib/paths/canonical-path.js';
 import { isReservedServerPath, RESERVED_FIRST_SEGMENTS } from '@mcpgw/lib/paths/reserved-paths.js';
 import type { ServerSource, StoredServer, Visibility } from '../store/server-repository.js';
+import { isBlockedUpstreamHost, linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
 
 /**
  * The server entry in the original MCP Gateway & Registry format (snake_case), as clients send it
@@ -45,7 +46,13 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-const httpUrl = z.string().refine(isHttpUrl, { message: 'must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:8101/' });
+const httpUrl = z
+  .string()
+  .refine(isHttpUrl, { message: 'must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:8101/' })
+  // Read at each validation so an operator's UPSTREAM_ALLOW_LINK_LOCAL applies without code changes.
+  .refine((value) => !isHttpUrl(value) || linkLocalUpstreamsAllowed() || !isBlockedUpstreamHost(new URL(value).hostname), {
+    message: 'points at a link-local or cloud metadata address; set UPSTREAM_ALLOW_LINK_LOCAL=true if that is really the upstream',
+  });
 
 /** mcp_endpoint / sse_endpoint: a full URL, as in the original, or a path on the upstream. */
 const endpoint = z
