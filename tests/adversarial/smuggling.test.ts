@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { startStack, type Stack } from '../support/stack.js';
+import { withAdministrator } from '../support/scopes.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
 
 /** Writes raw bytes to the gateway and collects everything it answers until it closes or goes quiet. */
@@ -41,25 +42,13 @@ describe('request smuggling and riding on another request', () => {
 
   before(async () => {
     stack = await startStack({
-      scopes: `
+      scopes: withAdministrator(`
 group_mappings:
-  mcp-registry-admin: [admin-ui, everything]
   callers: [echo/one-tool]
-UI-Scopes:
-  admin-ui:
-    list_service: [all]
-    register_service: [all]
-    modify_service: [all]
-    toggle_service: [all]
-    delete_service: [all]
-everything:
-  - server: '*'
-    methods: [all]
-    tools: [all]
 echo/one-tool:
   - server: echo
     tools: [allowed_tool]
-`,
+`),
     });
     upstream = await startRecordingUpstream();
     assert.equal((await stack.register({ server_name: 'echo', path: '/echo', proxy_pass_url: `${upstream.url}/` })).status, 201);

@@ -7,27 +7,16 @@ import path from 'node:path';
 import { connectClient, httpStatusOfFailure } from '../support/mcp-client.js';
 import { freePort } from '../support/free-port.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { withAdministrator } from '../support/scopes.js';
 
-const SCOPES = `
+const SCOPES = withAdministrator(`
 group_mappings:
-  mcp-registry-admin: [admin-ui, everything]
   other-tool-only: [currenttime/other]
-UI-Scopes:
-  admin-ui:
-    list_service: [all]
-    register_service: [all]
-    modify_service: [all]
-    toggle_service: [all]
-    delete_service: [all]
-everything:
-  - server: '*'
-    methods: [all]
-    tools: [all]
 currenttime/other:
   - server: currenttime
     methods: [tools/list]
     tools: [some_other_tool]
-`;
+`);
 
 interface Launched {
   child: ChildProcess;

@@ -1,3 +1,5 @@
+import { withAdministrator } from '../../support/scopes.js';
+
 /** An Entra ID group object id, as Entra puts in the `groups` claim. */
 export const ENTRA_GROUP_ID = '0f3c2b1a-1111-2222-3333-444455556666';
 
@@ -7,27 +9,16 @@ export const ENTRA_GROUP_ID = '0f3c2b1a-1111-2222-3333-444455556666';
  * `time-reader` (tools/list and current_time_by_timezone on currenttime) or `notes-reader`
  * (tools/list on notes).
  */
-export const IDENTITY_SCOPES = `
+export const IDENTITY_SCOPES = withAdministrator(`
 group_mappings:
-  mcp-registry-admin: [registry-admin, servers-all]
   realm-ops: [time-reader]
   kc-notes: [notes-reader]
   cognito-ops: [time-reader]
   ${ENTRA_GROUP_ID}: [time-reader]
   Tools.Read: [notes-reader]
 UI-Scopes:
-  registry-admin:
-    list_service: [all]
-    register_service: [all]
-    toggle_service: [all]
-    modify_service: [all]
-    delete_service: [all]
   time-reader:
     list_service: [currenttime]
-servers-all:
-  - server: '*'
-    methods: [all]
-    tools: [all]
 time-reader:
   - server: currenttime
     methods: [tools/list, tools/call]
@@ -35,4 +26,4 @@ time-reader:
 notes-reader:
   - server: notes
     methods: [tools/list]
-`;
+`);

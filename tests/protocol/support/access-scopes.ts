@@ -1,26 +1,16 @@
+import { withAdministrator } from '../../support/scopes.js';
+
 /**
  * The scopes.yml of the access tests: an administrator who registers servers, and callers whose
  * entries list tools, prompts and resources on the paged servers (or do not).
  */
-export const ACCESS_SCOPES = `
+export const ACCESS_SCOPES = withAdministrator(`
 group_mappings:
-  mcp-registry-admin: [registry-admin, everything]
   lister: [paged/lister]
   narrow: [paged/narrow]
   unlisted: [paged/unlisted]
   batcher: [batches/batcher]
   notes-reader: [notes/reader]
-UI-Scopes:
-  registry-admin:
-    list_service: [all]
-    register_service: [all]
-    modify_service: [all]
-    toggle_service: [all]
-    delete_service: [all]
-everything:
-  - server: '*'
-    methods: [all]
-    tools: [all]
 paged/lister:
   - server: paged-json
     methods: [tools/list, prompts/list, prompts/get, resources/list, resources/read, resources/templates/list, completion/complete]
@@ -52,4 +42,4 @@ notes/reader:
     methods: [prompts/list, resources/list, resources/templates/list, resources/read]
     prompts: []
     resources: ['notes://all']
-`;
+`);
