@@ -24,17 +24,18 @@ export function cacheAccessGrants(inner: AccessChecker, settings: DecisionCacheS
   return {
     async check(req: http.IncomingMessage, input) {
       const headers = buildCheckHeaders(req, input);
-      delete headers[REQUEST_ID_HEADER];
-      const key = JSON.stringify(headers);
+      const { [REQUEST_ID_HEADER]: _requestId, ...decided } = headers;
+      const key = JSON.stringify(decided);
       const at = now();
       const cached = grants.get(key);
       if (cached && cached.expiresAtMs > at) return cached.grant;
       if (cached) grants.delete(key);
-      const grant = await inner.check(req, input);
+      const grant = await inner.checkHeaders(headers);
       grants.set(key, { grant, expiresAtMs: at + settings.ttlMs });
       if (grants.size > settings.maxEntries) grants.delete(grants.keys().next().value as string);
       return grant;
     },
+    checkHeaders: (headers) => inner.checkHeaders(headers),
     close() {
       grants.clear();
       inner.close();

@@ -18,6 +18,8 @@ export interface AccessGrant {
 export interface AccessChecker {
   /** Resolves with the grant, or rejects with GW_UNAUTHENTICATED, GW_FORBIDDEN or GW_AUTH_UNAVAILABLE. */
   check(req: http.IncomingMessage, input: CheckRequestInput): Promise<AccessGrant>;
+  /** The same, with the check headers already built (see build-check-headers). */
+  checkHeaders(headers: Record<string, string | string[]>): Promise<AccessGrant>;
   close(): void;
 }
 
@@ -41,47 +43,49 @@ export function createAccessChecker(options: AccessCheckerOptions): AccessChecke
   const unavailable = (cause: unknown): GatewayError =>
     new GatewayError('GW_AUTH_UNAVAILABLE', 'the auth-server did not answer the access check; try again shortly', { cause });
 
-  return {
-    check(req, input) {
-      return new Promise<AccessGrant>((resolve, reject) => {
-        let settled = false;
-        const settle = (outcome: () => void): void => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          outcome();
-        };
-        let request: http.ClientRequest;
-        try {
-          request = transport.request(url, { method: 'GET', agent, headers: buildCheckHeaders(req, input) });
-        } catch (cause) {
-          reject(unavailable(cause));
+  const checkHeaders = (headers: Record<string, string | string[]>): Promise<AccessGrant> =>
+    new Promise<AccessGrant>((resolve, reject) => {
+      let settled = false;
+      const settle = (outcome: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        outcome();
+      };
+      let request: http.ClientRequest;
+      try {
+        request = transport.request(url, { method: 'GET', agent, headers });
+      } catch (cause) {
+        reject(unavailable(cause));
+        return;
+      }
+      const timer = setTimeout(() => {
+        request.destroy(new Error(`the auth-server did not answer within ${options.timeoutMs} ms`));
+      }, options.timeoutMs);
+      request.on('error', (cause) => settle(() => reject(unavailable(cause))));
+      request.on('response', (response) => {
+        const status = response.statusCode ?? 0;
+        if (status === 200) {
+          response.resume();
+          settle(() => resolve(grantOf(response)));
           return;
         }
-        const timer = setTimeout(() => {
-          request.destroy(new Error(`the auth-server did not answer within ${options.timeoutMs} ms`));
-        }, options.timeoutMs);
-        request.on('error', (cause) => settle(() => reject(unavailable(cause))));
-        request.on('response', (response) => {
-          const status = response.statusCode ?? 0;
-          if (status === 200) {
-            response.resume();
-            settle(() => resolve(grantOf(response)));
-            return;
-          }
-          if (status !== 401 && status !== 403) {
-            response.resume();
-            settle(() => reject(unavailable(new Error(`the auth-server answered ${status}`))));
-            return;
-          }
-          readReason(response).then(
-            (reason) => settle(() => reject(denial(status, response, reason))),
-            (cause: unknown) => settle(() => reject(unavailable(cause))),
-          );
-        });
-        request.end();
+        if (status !== 401 && status !== 403) {
+          response.resume();
+          settle(() => reject(unavailable(new Error(`the auth-server answered ${status}`))));
+          return;
+        }
+        readReason(response).then(
+          (reason) => settle(() => reject(denial(status, response, reason))),
+          (cause: unknown) => settle(() => reject(unavailable(cause))),
+        );
       });
-    },
+      request.end();
+    });
+
+  return {
+    check: (req, input) => checkHeaders(buildCheckHeaders(req, input)),
+    checkHeaders,
     close() {
       agent.destroy();
     },
