@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
-import { filterToolsList } from '../../gateway/src/mcp/filter-tools-list.js';
+import { filterListAnswers } from '../../gateway/src/mcp/filter-list-answers.js';
 import { createSseDataTransform } from '../../gateway/src/mcp/sse-data-transform.js';
 import { startGatewayStack, type GatewayStack } from './support/gateway-stack.js';
 import { rawRequest } from './support/raw-request.js';
@@ -11,6 +11,15 @@ import { route } from './support/route-feed-server.js';
 const TOOLS = [{ name: 'echo', inputSchema: {} }, { name: 'add', inputSchema: {} }, { name: 'admin_reset', inputSchema: {} }];
 const listAnswer = (id: unknown) => JSON.stringify({ jsonrpc: '2.0', id, result: { tools: TOOLS, nextCursor: 'c2' } });
 const namesIn = (text: string) => (JSON.parse(text) as { result: { tools: Array<{ name: string }> } }).result.tools.map((tool) => tool.name);
+
+/** filterListAnswers for tools/list answers alone, with the tools named exactly. */
+function filterToolsList(text: string, allowanceFor: (id: unknown) => '*' | ReadonlySet<string> | undefined): string | undefined {
+  return filterListAnswers(text, (id) => {
+    const allowance = allowanceFor(id);
+    if (allowance === undefined) return undefined;
+    return { 'tools/list': allowance === '*' ? '*' : (name: string) => allowance.has(name) };
+  });
+}
 
 describe('filterToolsList', () => {
   const allowed = new Set(['echo', 'add']);
