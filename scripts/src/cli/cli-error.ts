@@ -18,6 +18,7 @@ export type CliErrorCode =
   | 'CLI_REQUEST_FAILED'
   | 'CLI_RPC_ERROR'
   | 'CLI_TOOL_ERROR'
+  | 'CLI_IDP_FAILED'
   | 'CLI_INTERNAL';
 
 const EXIT_STATUS: Record<CliErrorCode, number> = {
@@ -31,6 +32,7 @@ const EXIT_STATUS: Record<CliErrorCode, number> = {
   CLI_REQUEST_FAILED: EXIT.failure,
   CLI_RPC_ERROR: EXIT.failure,
   CLI_TOOL_ERROR: EXIT.failure,
+  CLI_IDP_FAILED: EXIT.failure,
   CLI_INTERNAL: EXIT.failure,
 };
 

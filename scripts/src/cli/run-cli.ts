@@ -11,6 +11,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   scopes: async () => (await import('./commands/scopes-command.js')).scopesCommand,
   client: async () => (await import('./commands/client-command.js')).clientCommand,
   service: async () => (await import('./commands/service-command.js')).serviceCommand,
+  user: async () => (await import('./commands/user-command.js')).userCommand,
+  group: async () => (await import('./commands/group-command.js')).groupCommand,
+  'agent-account': async () => (await import('./commands/agent-account-command.js')).agentAccountCommand,
 };
 
 /** Runs one mcpgw invocation and returns its exit status. */

@@ -13,6 +13,9 @@ Commands:
   service toggle    Enable or disable a server (or flip it)
   service edit      Replace a server's entry with a JSON file
   service remove    Remove a server
+  user create|list|delete           People in the Keycloak realm (KEYCLOAK_URL, admin credentials)
+  group create|list|delete          Groups in the Keycloak realm; create --scopes maps one in scopes.yml
+  agent-account create|list|delete  Agents' service accounts (client credentials) in the Keycloak realm
 
 Options:
   -h, --help        Show help; "mcpgw <command> --help" shows a command's options
@@ -21,6 +24,7 @@ Exit status: 0 done, 1 failed, 2 refused by the server (HTTP 401/403), 64 usage 
 `;
 
 export const TOKEN_USAGE = `Usage: mcpgw token --user NAME [--groups G1,G2] [--scopes S1,S2] [--ttl 1h] [--client-id ID]
+       mcpgw token --agent-id NAME [--refresh]
 
 Prints a token (only the token) that the gateway, auth-server and registry accept. It is signed
 with DATA_DIR/signing-key.json (DATA_DIR defaults to ./data; the key is created if missing).
@@ -31,6 +35,10 @@ Options:
   --scopes LIST      Comma-separated scope names for the token's scope claim
   --ttl DURATION     Lifetime such as 90s, 15m, 1h, 7d (default 1h)
   --client-id ID     client_id claim (default mcpgw-cli)
+
+With --agent-id, prints instead the access token of an agent account made by "mcpgw agent-account
+create": fetched from the identity provider by client credentials, kept in the agent's credentials
+file and fetched again when it has less than a minute left (or with --refresh).
 `;
 
 export const SCOPES_USAGE = `Usage: mcpgw scopes validate FILE
@@ -78,3 +86,41 @@ Options:
 
 A refused request (HTTP 401/403) exits 2; any other failure exits 1 and lists the registry's reasons.
 `;
+
+const KEYCLOAK_ENVIRONMENT = `Keycloak is reached through KEYCLOAK_URL (e.g. http://127.0.0.1:8080) and KEYCLOAK_REALM (default
+mcp-gateway), as the realm's mcp-gateway-admin client (KEYCLOAK_ADMIN_CLIENT_SECRET, and
+KEYCLOAK_ADMIN_CLIENT_ID to use another client) or as Keycloak's administrator (KEYCLOAK_ADMIN and
+KEYCLOAK_ADMIN_PASSWORD, through the master realm).
+`;
+
+export const USER_USAGE = `Usage: mcpgw user create USERNAME [--email E] [--first-name F] [--last-name L] [--group G]...
+       mcpgw user list [--search TEXT]
+       mcpgw user delete USERNAME
+
+Manages people in the Keycloak realm and prints the answers as JSON. A new user gets the temporary
+password in MCPGW_NEW_USER_PASSWORD, if set (never on the command line), and chooses their own at
+first login. --group takes a group name, repeated or comma-separated.
+
+${KEYCLOAK_ENVIRONMENT}`;
+
+export const GROUP_USAGE = `Usage: mcpgw group create NAME [--scopes S1,S2 [--url URL] [--token TOKEN]]
+       mcpgw group list
+       mcpgw group delete NAME [--unmap [--url URL] [--token TOKEN]]
+
+Manages groups in the Keycloak realm. With --scopes, create also maps the group to those scopes in
+scopes.yml through the registry (REGISTRY_URL, MCPGW_TOKEN: a token allowed to modify_scopes); if the
+registry refuses the mapping, the new group is removed again. With --unmap, delete also removes the
+group's mapping from scopes.yml.
+
+${KEYCLOAK_ENVIRONMENT}`;
+
+export const AGENT_ACCOUNT_USAGE = `Usage: mcpgw agent-account create --agent-id NAME [--group G]...
+       mcpgw agent-account list
+       mcpgw agent-account delete --agent-id NAME
+
+Creates, lists or deletes an agent's service account: a confidential Keycloak client agent-NAME with
+only the client credentials grant, its service account in the given groups. create keeps the client
+secret in MCPGW_CONFIG_DIR/agents/NAME.json (default ~/.config/mcpgw, mode 0600) and prints where;
+"mcpgw token --agent-id NAME" then prints the agent's access token.
+
+${KEYCLOAK_ENVIRONMENT}`;

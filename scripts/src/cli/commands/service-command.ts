@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { DEFAULT_PORTS } from '@mcpgw/lib/config/env.js';
 import { CliError } from '../cli-error.js';
 import { printJson, type CliIo } from '../cli-io.js';
 import { parseOptions, usageError } from '../parse-options.js';
 import { callRegistry, type RegistryTarget } from '../registry/call-registry.js';
+import { registryTarget } from '../registry/registry-target.js';
 import { SERVICE_USAGE } from '../usage.js';
 
-export const DEFAULT_REGISTRY_URL = `http://127.0.0.1:${DEFAULT_PORTS.registry}`;
 const SERVERS_API = '/api/servers';
 
 /** What each subcommand takes after its name. */
@@ -52,7 +51,7 @@ export async function serviceCommand(args: string[], io: CliIo): Promise<number>
   if ((values.enable || values.disable) && subcommand !== 'toggle') throw usageError('--enable and --disable belong to "service toggle"', 'mcpgw service');
   if (values.enable && values.disable) throw usageError('give --enable or --disable, not both', 'mcpgw service');
 
-  const target: RegistryTarget = { url: registryUrl(values.url ?? (io.env.REGISTRY_URL || DEFAULT_REGISTRY_URL)), token: values.token ?? (io.env.MCPGW_TOKEN || undefined) };
+  const target: RegistryTarget = registryTarget(values, io.env);
   const [first = '', second = ''] = rest;
   switch (subcommand) {
     case 'add':
@@ -78,14 +77,6 @@ export async function serviceCommand(args: string[], io: CliIo): Promise<number>
       break;
   }
   return 0;
-}
-
-function registryUrl(text: string): URL {
-  if (URL.canParse(text)) {
-    const url = new URL(text);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
-  }
-  throw new CliError('CLI_INVALID_ARGUMENT', `the registry URL ${JSON.stringify(text)} is not an http(s) URL, e.g. ${DEFAULT_REGISTRY_URL}`);
 }
 
 /** `/api/servers/<path>` for `currenttime`, `/currenttime` or `/team/weather/`, each segment encoded. */

@@ -21,6 +21,8 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
         scopes: { type: 'string' },
         ttl: { type: 'string', default: DEFAULT_CLI_TTL },
         'client-id': { type: 'string' },
+        'agent-id': { type: 'string' },
+        refresh: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     },
@@ -31,6 +33,15 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'mcpgw token');
+  if (values['agent-id'] !== undefined) {
+    if (values.user !== undefined || values.groups !== undefined || values.scopes !== undefined || values['client-id'] !== undefined) {
+      throw usageError('--agent-id takes no --user, --groups, --scopes or --client-id: the identity provider decides them', 'mcpgw token');
+    }
+    const { agentToken } = await import('../keycloak/agent-token.js');
+    io.stdout.write(`${await agentToken(io.env, values['agent-id'].trim(), { refresh: values.refresh === true })}\n`);
+    return 0;
+  }
+  if (values.refresh) throw usageError('--refresh belongs with --agent-id', 'mcpgw token');
   if (values.user === undefined || values.user.trim() === '') throw usageError('--user NAME is required', 'mcpgw token');
 
   let ttlSeconds: number;
