@@ -8,7 +8,9 @@ import { loadOrCreateSigningKey } from '@mcpgw/lib/tokens/signing-key.js';
 import { tokenSettingsFromEnv, type TokenSettings } from '@mcpgw/lib/tokens/token-settings.js';
 import { createIdentityVerifier } from '@mcpgw/lib/providers/create-identity-verifier.js';
 import { identitySettingsFromEnv, type IdentitySettings } from '@mcpgw/lib/providers/identity-settings.js';
+import { keycloakAdminSettingsIfConfigured, type KeycloakAdminSettings } from '@mcpgw/lib/keycloak/keycloak-admin-settings.js';
 import { createApp } from './api/create-app.js';
+import { createIdpAdminService } from './idp/idp-admin-service.js';
 import { createCallerVerifier } from './auth/create-caller-verifier.js';
 import { registryApiKeysFromEnv, type RegistryApiKeys } from './auth/registry-api-keys.js';
 import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistrySettings } from './services/mcp-registry/mcp-registry-settings.js';
@@ -38,6 +40,8 @@ export interface RegistryOptions {
   apiKeys?: RegistryApiKeys;
   /** Namespace of MCP Registry names and the gateway's public URL; default from MCP_REGISTRY_NAMESPACE / GATEWAY_PUBLIC_URL. */
   mcpRegistry?: McpRegistrySettings;
+  /** Keycloak's admin API for /api/idp; default from KEYCLOAK_URL and the admin credentials, null for none. */
+  keycloakAdmin?: KeycloakAdminSettings | null;
 }
 
 export type RunningRegistry = RunningServer;
@@ -64,9 +68,12 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const { publicJwk } = await loadOrCreateSigningKey(options.dataDir);
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
+    const scopesEditor = createScopesService(store.scopesHistory, scopes);
+    const keycloakAdmin = options.keycloakAdmin === undefined ? keycloakAdminSettingsIfConfigured() : (options.keycloakAdmin ?? undefined);
     const app = createApp({
       servers: createServerService(store.servers),
-      scopesEditor: createScopesService(store.scopesHistory, scopes),
+      scopesEditor,
+      idpAdmin: keycloakAdmin && createIdpAdminService(keycloakAdmin, scopesEditor),
       verifier,
       scopes,
       internalToken,

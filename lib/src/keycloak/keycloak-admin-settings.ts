@@ -54,3 +54,9 @@ export function keycloakAdminSettingsFromEnv(env: NodeJS.ProcessEnv = process.en
   }
   return Object.freeze({ baseUrl: baseUrl.replace(/\/+$/, ''), realm, credentials, timeoutMs: DEFAULT_TIMEOUT_MS });
 }
+
+/** The settings when admin credentials are set (a service decides then that it manages users), else undefined. */
+export function keycloakAdminSettingsIfConfigured(env: NodeJS.ProcessEnv = process.env): KeycloakAdminSettings | undefined {
+  if (!env.KEYCLOAK_ADMIN_CLIENT_SECRET?.trim() && !env.KEYCLOAK_ADMIN?.trim()) return undefined;
+  return keycloakAdminSettingsFromEnv(env);
+}

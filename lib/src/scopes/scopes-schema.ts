@@ -22,6 +22,7 @@ export const UI_ACTIONS = [
   'delete_agent',
   'view_scopes',
   'modify_scopes',
+  'manage_users',
 ] as const;
 export type UiAction = (typeof UI_ACTIONS)[number];
 

@@ -13,6 +13,8 @@ import { registryV0Router } from './registry-v0-router.js';
 import { loggerOf, requestContext } from './request-context.js';
 import { routesFeedRouter } from './routes-feed-router.js';
 import { SCOPES_API_PATH, scopesRouter } from './scopes-router.js';
+import { IDP_API_PATH, idpAdminRouter } from './idp-admin-router.js';
+import type { IdpAdminService } from '../idp/idp-admin-service.js';
 import { SERVERS_API_PATH, serversRouter } from './servers-router.js';
 
 export interface RegistryAppDependencies {
@@ -25,6 +27,8 @@ export interface RegistryAppDependencies {
   logger: Logger;
   /** Namespace and gateway URL of the MCP Registry API and discovery documents. */
   mcpRegistrySettings: McpRegistrySettings;
+  /** People, groups and agent accounts in the identity provider; undefined when not configured. */
+  idpAdmin?: IdpAdminService | undefined;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -38,6 +42,7 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(routesFeedRouter(dependencies));
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));
+  app.use(IDP_API_PATH, idpAdminRouter({ ...dependencies, idpAdmin: dependencies.idpAdmin }));
   app.use(registryV0Router(dependencies));
   app.use((request: Request) => {
     throw new RegistryError('REGISTRY_NOT_FOUND', 404, `nothing at ${request.method} ${request.path}; the API is under ${SERVERS_API_PATH}`);

@@ -19,6 +19,11 @@ export type RegistryErrorCode =
   | 'REGISTRY_SCOPES_LOCKOUT'
   | 'REGISTRY_SCOPES_NOT_FOUND'
   | 'REGISTRY_SCOPES_FILE_BROKEN'
+  | 'REGISTRY_IDP_NOT_CONFIGURED'
+  | 'REGISTRY_IDP_UNAVAILABLE'
+  | 'REGISTRY_IDP_NOT_FOUND'
+  | 'REGISTRY_IDP_CONFLICT'
+  | 'REGISTRY_IDP_INVALID'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */

@@ -1,3 +1,4 @@
+import type { KeycloakAdminSettings } from '@mcpgw/lib/keycloak/keycloak-admin-settings.js';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
@@ -71,6 +72,8 @@ export const INTERNAL_TOKEN = 'test-internal-token-0123456789abcdef-0123456789';
 export interface TestRegistryOptions {
   /** Default sqlite; postgres runs on a schema of its own, dropped on close. */
   backend?: RegistryBackend;
+  /** Keycloak's admin API for /api/idp (none by default). */
+  keycloakAdmin?: KeycloakAdminSettings;
 }
 
 /** A real registry on an ephemeral port with a temporary DATA_DIR and scopes.yml, on SQLite or PostgreSQL. */
@@ -87,7 +90,7 @@ export async function startTestRegistry(scopes = TEST_SCOPES, options: TestRegis
   };
   const database = () => (schema === undefined ? {} : { database: { url: schema.url, schema: schema.schema } });
   const start = (): Promise<RunningRegistry> =>
-    startRegistry({ port: 0, dataDir, scopesFile, logger: pino({ level: 'silent' }), internalToken: INTERNAL_TOKEN, ...database() });
+    startRegistry({ port: 0, dataDir, scopesFile, logger: pino({ level: 'silent' }), internalToken: INTERNAL_TOKEN, keycloakAdmin: options.keycloakAdmin ?? null, ...database() });
   let registry: RunningRegistry;
   try {
     if (backend === 'postgres') schema = await createTestSchema();
