@@ -9,6 +9,7 @@ import { tokenSettingsFromEnv, type TokenSettings } from '@mcpgw/lib/tokens/toke
 import { cacheVerifiedTokens, verifiedTokenCacheFromEnv, type VerifiedTokenCacheSettings } from '@mcpgw/lib/tokens/cache-verified-tokens.js';
 import { challengeContext } from './challenges/challenge-context.js';
 import { validateRouter } from './check/validate-router.js';
+import { authenticateRouter } from './check/authenticate-router.js';
 import { warmUpProviders } from './providers/warm-up-providers.js';
 
 export interface AuthServerOptions {
@@ -49,6 +50,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
     scope: [...new Set(identity.providers.flatMap((provider) => provider.scopes))].join(' '),
   }));
   app.use(validateRouter({ verifier, scopes, logger }));
+  app.use(authenticateRouter({ verifier, scopes, logger }));
   app.use((_request, response) => {
     response.status(404).json({ error: { code: 'AUTH_NOT_FOUND', message: 'the auth-server answers GET /validate and GET /health' } });
   });

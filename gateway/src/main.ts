@@ -1,8 +1,9 @@
-import { dataDir, DEFAULT_PORTS, envBytes, envDuration, envInt, envString } from '@mcpgw/lib/config/env.js';
+import { dataDir, DEFAULT_PORTS, envBool, envBytes, envDuration, envInt, envString } from '@mcpgw/lib/config/env.js';
 import { loadInternalToken } from '@mcpgw/lib/internal/internal-token.js';
 import { createLogger } from '@mcpgw/lib/logging/logger.js';
 import { closeOnSignal } from '@mcpgw/lib/process/run-until-signal.js';
 import { GATEWAY_DEFAULTS, startGateway } from './start-gateway.js';
+import { PREFIX_MODES, type PrefixMode } from './virtual/virtual-names.js';
 
 const logger = createLogger('gateway');
 try {
@@ -21,6 +22,11 @@ try {
     sseKeepAliveMs: envDuration('GATEWAY_SSE_KEEPALIVE', GATEWAY_DEFAULTS.sseKeepAliveMs),
     decisionCacheMs: envDuration('GATEWAY_DECISION_CACHE', GATEWAY_DEFAULTS.decisionCacheMs),
     allowedOrigins: envString('GATEWAY_ALLOWED_ORIGINS', '').split(',').map((origin) => origin.trim()).filter(Boolean),
+    virtualMcp: envBool('GATEWAY_VIRTUAL_MCP', true) && {
+      prefixMode: prefixMode(envString('GATEWAY_VIRTUAL_PREFIX', GATEWAY_DEFAULTS.virtualMcp.prefixMode)),
+      idleMs: envDuration('GATEWAY_VIRTUAL_IDLE', GATEWAY_DEFAULTS.virtualMcp.idleMs),
+      maxSessions: envInt('GATEWAY_VIRTUAL_MAX_SESSIONS', GATEWAY_DEFAULTS.virtualMcp.maxSessions),
+    },
     logger,
   });
   logger.info({ url: gateway.url }, `gateway listening on ${gateway.url}`);
@@ -28,4 +34,9 @@ try {
 } catch (error) {
   logger.fatal({ err: error }, `gateway failed to start: ${(error as Error).message}`);
   process.exit(1);
+}
+
+function prefixMode(value: string): PrefixMode {
+  if ((PREFIX_MODES as readonly string[]).includes(value)) return value as PrefixMode;
+  throw new Error(`GATEWAY_VIRTUAL_PREFIX must be ${PREFIX_MODES.join(', ')}; got ${JSON.stringify(value)}`);
 }

@@ -16,6 +16,7 @@ import { pollRouteFeed } from './routes/poll-route-feed.js';
 import type { RouteSource } from './routes/route-source.js';
 import { createUpgradeForwarder } from './websocket/forward-upgrade.js';
 import { createUpgradeHandler } from './websocket/handle-upgrade.js';
+import { createVirtualMcpEndpoint, type VirtualMcpSettings } from './virtual/serve-virtual-mcp.js';
 
 export const GATEWAY_DEFAULTS = {
   host: '127.0.0.1',
@@ -27,6 +28,7 @@ export const GATEWAY_DEFAULTS = {
   drainTimeoutMs: 10_000,
   /** What main.ts uses when GATEWAY_DECISION_CACHE is unset; startGateway alone caches nothing. */
   decisionCacheMs: 500,
+  virtualMcp: { prefixMode: 'always', idleMs: 30 * 60_000, maxSessions: 10_000 } satisfies Omit<VirtualMcpSettings, 'callTimeoutMs'>,
 } as const;
 
 export interface GatewayOptions {
@@ -62,6 +64,8 @@ export interface GatewayOptions {
   routeSource?: RouteSource;
   /** What the protected resource metadata says; default from GATEWAY_PUBLIC_URL and the identity providers. */
   protectedResource?: ProtectedResourceSettings;
+  /** The virtual MCP server at /mcp (on by default); false turns it off. */
+  virtualMcp?: Partial<VirtualMcpSettings> | false;
   logger?: Logger;
 }
 
@@ -97,7 +101,22 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     return () => streams.delete(end);
   };
 
+  let selfUrl = '';
+  const virtualMcp =
+    options.virtualMcp === false
+      ? undefined
+      : createVirtualMcpEndpoint({
+          routes,
+          access,
+          origins,
+          selfUrl: () => selfUrl,
+          maxBodyBytes: settings.maxBodyBytes,
+          settings: { ...GATEWAY_DEFAULTS.virtualMcp, callTimeoutMs: settings.upstreamTimeoutMs, ...options.virtualMcp },
+          logger,
+        });
+
   const server = createServer(createRequestHandler({
+    virtualMcp,
     routes,
     access,
     forwarder,
@@ -132,6 +151,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   try {
     running = await listen(server, options.port, options.host ?? GATEWAY_DEFAULTS.host, settings.drainTimeoutMs);
   } catch (error) {
+    await virtualMcp?.close();
     await routes.close();
     access.close();
     forwarder.close();
@@ -139,6 +159,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   }
   const { url, port } = running;
   publicUrl ??= url;
+  // The virtual server reaches members through this gateway's own routes, over loopback when it listens on every address.
+  const host = options.host ?? GATEWAY_DEFAULTS.host;
+  selfUrl = host === '0.0.0.0' || host === '::' || host === '' ? `http://127.0.0.1:${port}` : url;
   const stop = running.close;
   let closing: Promise<void> | undefined;
   return {
@@ -146,6 +169,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port,
     close: () => {
       closing ??= (async () => {
+        await virtualMcp?.close();
         await routes.close();
         for (const end of [...streams]) end();
         await stop();

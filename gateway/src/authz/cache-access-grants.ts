@@ -36,6 +36,7 @@ export function cacheAccessGrants(inner: AccessChecker, settings: DecisionCacheS
       return grant;
     },
     checkHeaders: (headers) => inner.checkHeaders(headers),
+    authenticate: (headers) => inner.authenticate(headers),
     close() {
       grants.clear();
       inner.close();

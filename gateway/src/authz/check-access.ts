@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { ALLOWED_PROMPTS_HEADER, ALLOWED_RESOURCES_HEADER, ALLOWED_TOOLS_HEADER, CHECK_PATH, IDENTITY_HEADERS } from '@mcpgw/lib/check/check-contract.js';
+import { ALLOWED_PROMPTS_HEADER, ALLOWED_RESOURCES_HEADER, ALLOWED_TOOLS_HEADER, AUTHENTICATE_PATH, CHECK_PATH, IDENTITY_HEADERS } from '@mcpgw/lib/check/check-contract.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { buildCheckHeaders, type CheckRequestInput } from './build-check-headers.js';
 
@@ -20,6 +20,8 @@ export interface AccessChecker {
   check(req: http.IncomingMessage, input: CheckRequestInput): Promise<AccessGrant>;
   /** The same, with the check headers already built (see build-check-headers). */
   checkHeaders(headers: Record<string, string | string[]>): Promise<AccessGrant>;
+  /** Who the caller is (the auth-server's /authenticate), deciding no access: GW_UNAUTHENTICATED or GW_AUTH_UNAVAILABLE when not known. */
+  authenticate(headers: Record<string, string | string[]>): Promise<AccessGrant>;
   close(): void;
 }
 
@@ -36,14 +38,16 @@ const IDENTITY_NAMES = Object.values(IDENTITY_HEADERS);
  * agent with a tight timeout. Anything but a 200, 401 or 403 fails closed.
  */
 export function createAccessChecker(options: AccessCheckerOptions): AccessChecker {
-  const url = new URL(`${options.authUrl.replace(/\/+$/, '')}${CHECK_PATH}`);
-  const transport = url.protocol === 'https:' ? https : http;
+  const base = options.authUrl.replace(/\/+$/, '');
+  const checkUrl = new URL(`${base}${CHECK_PATH}`);
+  const authenticateUrl = new URL(`${base}${AUTHENTICATE_PATH}`);
+  const transport = checkUrl.protocol === 'https:' ? https : http;
   const agent = new transport.Agent({ keepAlive: true });
 
   const unavailable = (cause: unknown): GatewayError =>
     new GatewayError('GW_AUTH_UNAVAILABLE', 'the auth-server did not answer the access check; try again shortly', { cause });
 
-  const checkHeaders = (headers: Record<string, string | string[]>): Promise<AccessGrant> =>
+  const ask = (url: URL, headers: Record<string, string | string[]>): Promise<AccessGrant> =>
     new Promise<AccessGrant>((resolve, reject) => {
       let settled = false;
       const settle = (outcome: () => void): void => {
@@ -83,9 +87,11 @@ export function createAccessChecker(options: AccessCheckerOptions): AccessChecke
       request.end();
     });
 
+  const checkHeaders = (headers: Record<string, string | string[]>): Promise<AccessGrant> => ask(checkUrl, headers);
   return {
     check: (req, input) => checkHeaders(buildCheckHeaders(req, input)),
     checkHeaders,
+    authenticate: (headers) => ask(authenticateUrl, headers),
     close() {
       agent.destroy();
     },

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { VIRTUAL_MCP_PATH } from '@mcpgw/lib/paths/reserved-paths.js';
 import { PROTECTED_RESOURCE_PATH, resourcePathOfMetadataPath } from '@mcpgw/lib/tokens/resource-metadata.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { LiveRoutes } from '../routes/live-routes.js';
@@ -48,7 +49,7 @@ export function createProtectedResourceHandler(options: ProtectedResourceOptions
     if (resourcePath === undefined) {
       throw new GatewayError('GW_ROUTE_NOT_FOUND', 'no protected resource is described at this path');
     }
-    if (resourcePath !== '/') await resolveRoute(options.routes, resourcePath);
+    if (resourcePath !== '/' && resourcePath !== VIRTUAL_MCP_PATH) await resolveRoute(options.routes, resourcePath);
 
     const publicUrl = options.publicUrl();
     const document: Record<string, unknown> = { resource: resourcePath === '/' ? publicUrl : `${publicUrl}${resourcePath}` };

@@ -14,6 +14,7 @@ import { REQUEST_ID_HEADER, requestIdOf } from '../headers/request-id.js';
 import { planListFilter } from '../mcp/plan-list-filter.js';
 import type { StreamToolFilters } from '../mcp/stream-tool-filters.js';
 import type { LiveRoutes } from '../routes/live-routes.js';
+import type { VirtualMcpEndpoint } from '../virtual/serve-virtual-mcp.js';
 import { resolveRoute } from '../routes/resolve-route.js';
 import { buildTargetUrl } from './build-target-url.js';
 import type { Forwarder } from './create-forwarder.js';
@@ -37,6 +38,8 @@ export interface RequestHandlerContext {
   sseKeepAliveMs: number;
   /** Serves /.well-known/oauth-protected-resource[/<path>] (RFC 9728). */
   protectedResource: ProtectedResourceHandler;
+  /** Serves /mcp, the virtual MCP server, when it is on. */
+  virtualMcp?: VirtualMcpEndpoint | undefined;
 }
 
 /**
@@ -69,6 +72,7 @@ async function handle(
   }
   if (await context.protectedResource(req, res, target.pathname)) return;
   if (answerPreflight(req, res, context.origins)) return;
+  if (context.virtualMcp && (await context.virtualMcp.handle(req, res, target.pathname, requestId, rpc))) return;
   // An event stream opened by GET ends upstream when its client leaves, as it would without the
   // gateway; the answer to a POST or DELETE runs to its end, so the client's going cancels no work.
   const openStream = req.method === 'GET';

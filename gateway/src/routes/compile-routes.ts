@@ -36,6 +36,8 @@ export interface RouteMatcher {
   readonly version: string;
   readonly size: number;
   match(pathname: string): RouteMatch | undefined;
+  /** Every compiled route, in path order. */
+  all(): readonly CompiledRoute[];
 }
 
 export interface SkippedRoute {
@@ -83,9 +85,11 @@ export function compileRoutes(
     maxDepth = Math.max(maxDepth, path.split('/').length - 1);
   }
 
+  const all = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     version: table.version,
     size: byPath.size,
+    all: () => all,
     match(pathname: string): RouteMatch | undefined {
       const ends = segmentEnds(pathname, maxDepth);
       for (let index = ends.length - 1; index >= 0; index -= 1) {

@@ -6,6 +6,12 @@ import { allowanceItems, nameAllowance, NO_NAMES, type NameAllowance } from '../
  * encoding in both directions; nothing else spells them.
  */
 export const CHECK_PATH = '/validate';
+/**
+ * Who is calling, without deciding any access: 200 with the identity headers, or 401. The gateway asks
+ * it at the door of its virtual MCP server, whose every call to a member server is then checked at
+ * CHECK_PATH like any other.
+ */
+export const AUTHENTICATE_PATH = '/authenticate';
 
 export const CHECK_REQUEST_HEADERS = {
   originalUrl: 'x-original-url',
