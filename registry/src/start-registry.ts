@@ -16,6 +16,7 @@ import { registryApiKeysFromEnv, type RegistryApiKeys } from './auth/registry-ap
 import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistrySettings } from './services/mcp-registry/mcp-registry-settings.js';
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
+import { createVirtualServerService } from './services/virtual-servers/virtual-server-service.js';
 import { openRegistryStore } from './store/open-registry-store.js';
 import type { PostgresOptions } from './store/postgres/open-postgres-pool.js';
 
@@ -72,6 +73,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const keycloakAdmin = options.keycloakAdmin === undefined ? keycloakAdminSettingsIfConfigured() : (options.keycloakAdmin ?? undefined);
     const app = createApp({
       servers: createServerService(store.servers),
+      virtualServers: createVirtualServerService(store.virtualServers),
       scopesEditor,
       idpAdmin: keycloakAdmin && createIdpAdminService(keycloakAdmin, scopesEditor),
       verifier,

@@ -49,7 +49,8 @@ export function createProtectedResourceHandler(options: ProtectedResourceOptions
     if (resourcePath === undefined) {
       throw new GatewayError('GW_ROUTE_NOT_FOUND', 'no protected resource is described at this path');
     }
-    if (resourcePath !== '/' && resourcePath !== VIRTUAL_MCP_PATH) await resolveRoute(options.routes, resourcePath);
+    const virtual = resourcePath === VIRTUAL_MCP_PATH || resourcePath.startsWith('/virtual/');
+    if (resourcePath !== '/' && !virtual) await resolveRoute(options.routes, resourcePath);
 
     const publicUrl = options.publicUrl();
     const document: Record<string, unknown> = { resource: resourcePath === '/' ? publicUrl : `${publicUrl}${resourcePath}` };

@@ -1,4 +1,5 @@
 import type { Route, RouteTable } from '@mcpgw/lib/routes/route-table.js';
+import type { VirtualServer } from '@mcpgw/lib/virtual/virtual-server-schema.js';
 import { tryCanonicalServerPath } from '@mcpgw/lib/paths/canonical-path.js';
 import { isReservedServerPath } from '@mcpgw/lib/paths/reserved-paths.js';
 import { isBlockedUpstreamHost, linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
@@ -38,6 +39,8 @@ export interface RouteMatcher {
   match(pathname: string): RouteMatch | undefined;
   /** Every compiled route, in path order. */
   all(): readonly CompiledRoute[];
+  /** A named virtual MCP server of the table. */
+  virtualServer(name: string): VirtualServer | undefined;
 }
 
 export interface SkippedRoute {
@@ -86,10 +89,12 @@ export function compileRoutes(
   }
 
   const all = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const virtualServers = new Map((table.virtualServers ?? []).map((definition) => [definition.name, definition]));
   return {
     version: table.version,
     size: byPath.size,
     all: () => all,
+    virtualServer: (name) => virtualServers.get(name),
     match(pathname: string): RouteMatch | undefined {
       const ends = segmentEnds(pathname, maxDepth);
       for (let index = ends.length - 1; index >= 0; index -= 1) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError, type Prompt, type Resource, type ResourceTemplate, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
+import type { VirtualMember } from '@mcpgw/lib/virtual/virtual-server-schema.js';
 import { memberError, MemberUnavailableError, type MemberConnection } from './member-connection.js';
 import { assignNames, type MemberItem, type NamedItem, type PrefixMode } from './virtual-names.js';
 
@@ -37,12 +38,18 @@ export async function buildCatalogue<K extends CatalogueKind>(
   members: readonly MemberConnection[],
   mode: PrefixMode,
   logger: Logger,
+  /** A named virtual server's choice per member path: what it offers, aliases, descriptions. */
+  selection?: ReadonlyMap<string, VirtualMember>,
 ): Promise<Catalogue<K>> {
   const lists = await Promise.all(
     members.map(async (member): Promise<MemberItem<ItemOf[K]>[]> => {
       try {
         const items = await listMember(await member.client(), kind);
-        return items.map((item) => ({ member: member.path, original: nameOf(kind, item), item }));
+        const chosen = selection?.get(member.path);
+        return items.flatMap((item) => {
+          const original = nameOf(kind, item);
+          return chosen === undefined ? [{ member: member.path, original, item }] : selectedItem(kind, chosen, member.path, original, item);
+        });
       } catch (error) {
         const failure = memberError(member.path, error);
         const refused = failure instanceof MemberUnavailableError && (failure.httpStatus === 401 || failure.httpStatus === 403);
@@ -79,6 +86,18 @@ function encodeCursor(catalogue: string, offset: number): string {
 function decodeCursor(cursor: string): { catalogue: string; offset: number } | undefined {
   const match = /^([A-Za-z0-9_-]{8}):(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   return match ? { catalogue: match[1] as string, offset: Number(match[2]) } : undefined;
+}
+
+/** The item as a named virtual server shows it, or nothing when the server leaves it out. */
+function selectedItem<T extends Tool | Prompt | Resource | ResourceTemplate>(kind: CatalogueKind, chosen: VirtualMember, member: string, original: string, item: T): MemberItem<T>[] {
+  // Templates would reach URIs beyond a chosen list of resources, so a member with such a list offers none.
+  if (kind === 'resourceTemplates') return chosen.resources === undefined ? [{ member, original, item }] : [];
+  const offered = kind === 'tools' ? chosen.tools : kind === 'prompts' ? chosen.prompts : chosen.resources;
+  if (offered !== undefined && !offered.includes(original)) return [];
+  if (kind !== 'tools' && kind !== 'prompts') return [{ member, original, item }];
+  const description = chosen.descriptions?.[original];
+  const alias = chosen.aliases?.[original];
+  return [{ member, original, item: description === undefined ? item : { ...item, description }, ...(alias === undefined ? {} : { alias }) }];
 }
 
 function nameOf(kind: CatalogueKind, item: Tool | Prompt | Resource | ResourceTemplate): string {

@@ -4,8 +4,9 @@
  * character a tool name may not hold ([A-Za-z0-9_.-]) into `_`: `/team/weather` + `forecast` gives
  * `team.weather__forecast`. The mapping depends only on the server path and the original name.
  */
-export type PrefixMode = 'always' | 'collision' | 'never';
-export const PREFIX_MODES: readonly PrefixMode[] = ['always', 'collision', 'never'];
+import type { PrefixMode } from '@mcpgw/lib/virtual/virtual-server-schema.js';
+
+export { PREFIX_MODES, type PrefixMode } from '@mcpgw/lib/virtual/virtual-server-schema.js';
 export const NAME_SEPARATOR = '__';
 
 export interface MemberItem<T> {
@@ -14,6 +15,8 @@ export interface MemberItem<T> {
   /** The name the member gives it. */
   original: string;
   item: T;
+  /** A name chosen for it (a named virtual server's alias): used as it is, never prefixed. */
+  alias?: string;
 }
 
 export interface NamedItem<T> extends MemberItem<T> {
@@ -42,7 +45,7 @@ export function assignNames<T>(items: readonly MemberItem<T>[], mode: PrefixMode
   const named: NamedItem<T>[] = [];
   for (const item of items) {
     const prefixed = mode === 'always' || (mode === 'collision' && (offeredBy.get(item.original) ?? 0) > 1);
-    const name = prefixed ? prefixedName(item.member, item.original) : item.original;
+    const name = item.alias ?? (prefixed ? prefixedName(item.member, item.original) : item.original);
     const holder = taken.get(name);
     if (holder !== undefined) {
       onDropped(item, `${item.member} offers ${JSON.stringify(item.original)}, but ${holder} already has the name ${JSON.stringify(name)}`);

@@ -13,17 +13,24 @@ import {
   type ProgressToken,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
+import type { VirtualMember } from '@mcpgw/lib/virtual/virtual-server-schema.js';
 import { clientRequestContext, type ClientRequestExtra } from './call-context.js';
 import { memberError, MemberConnection, MemberUnavailableError, type ListKind } from './member-connection.js';
 import { buildCatalogue, pageOf, type Catalogue, type CatalogueKind } from './virtual-catalogue.js';
 import type { PrefixMode } from './virtual-names.js';
 
+/** What a virtual server offers at one moment: its members (in path order), naming and, for a named one, its choice. */
+export interface VirtualScope {
+  memberPaths: readonly string[];
+  prefixMode: PrefixMode;
+  selection?: ReadonlyMap<string, VirtualMember>;
+}
+
 export interface VirtualSessionOptions {
-  /** The member server paths, in path order, at the time of each use. */
-  memberPaths: () => readonly string[];
+  /** Read at each use, so registrations and edits apply to open sessions; undefined once the virtual server is gone. */
+  scope: () => VirtualScope | undefined;
   selfUrl: string;
   credentials: Record<string, string>;
-  prefixMode: PrefixMode;
   /** Limit on one member call (reset by progress). */
   callTimeoutMs: number;
   logger: Logger;
@@ -80,7 +87,9 @@ export function createVirtualSession(options: VirtualSessionOptions): { server: 
   const catalogue = async <K extends CatalogueKind>(kind: K, fresh: boolean): Promise<Catalogue<K>> => {
     const kept = catalogues.get(kind) as Catalogue<K> | undefined;
     if (kept && !fresh) return kept;
-    const built = await buildCatalogue(kind, options.memberPaths().map(member), options.prefixMode, options.logger);
+    const scope = options.scope();
+    if (scope === undefined) throw new McpError(ErrorCode.InvalidRequest, 'this virtual server no longer exists; close the session');
+    const built = await buildCatalogue(kind, scope.memberPaths.map(member), scope.prefixMode, options.logger, scope.selection);
     catalogues.set(kind, built as Catalogue<CatalogueKind>);
     return built;
   };

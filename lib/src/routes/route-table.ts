@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { virtualServerSchema } from '../virtual/virtual-server-schema.js';
 
 /**
  * The route table the registry serves to gateways (GET /internal/routes, with the internal token).
@@ -25,5 +26,7 @@ export const routeTableSchema = z.object({
   /** Changes whenever any route changes; gateways poll with If-None-Match. */
   version: z.string(),
   routes: z.array(routeSchema),
+  /** Named virtual MCP servers; absent from registries that define none. */
+  virtualServers: z.array(virtualServerSchema).optional(),
 });
 export type RouteTable = z.infer<typeof routeTableSchema>;

@@ -14,6 +14,8 @@ import { loggerOf, requestContext } from './request-context.js';
 import { routesFeedRouter } from './routes-feed-router.js';
 import { SCOPES_API_PATH, scopesRouter } from './scopes-router.js';
 import { IDP_API_PATH, idpAdminRouter } from './idp-admin-router.js';
+import { VIRTUAL_SERVERS_API_PATH, virtualServersRouter } from './virtual-servers-router.js';
+import type { VirtualServerService } from '../services/virtual-servers/virtual-server-service.js';
 import type { IdpAdminService } from '../idp/idp-admin-service.js';
 import { SERVERS_API_PATH, serversRouter } from './servers-router.js';
 
@@ -29,6 +31,7 @@ export interface RegistryAppDependencies {
   mcpRegistrySettings: McpRegistrySettings;
   /** People, groups and agent accounts in the identity provider; undefined when not configured. */
   idpAdmin?: IdpAdminService | undefined;
+  virtualServers: VirtualServerService;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -42,6 +45,7 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(routesFeedRouter(dependencies));
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));
+  app.use(VIRTUAL_SERVERS_API_PATH, virtualServersRouter(dependencies));
   app.use(IDP_API_PATH, idpAdminRouter({ ...dependencies, idpAdmin: dependencies.idpAdmin }));
   app.use(registryV0Router(dependencies));
   app.use((request: Request) => {

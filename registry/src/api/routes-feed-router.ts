@@ -3,9 +3,11 @@ import { INTERNAL_TOKEN_HEADER, internalTokenMatches } from '@mcpgw/lib/internal
 import { ROUTES_FEED_PATH } from '@mcpgw/lib/routes/route-table.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { ServerService } from '../services/server-service.js';
+import type { VirtualServerService } from '../services/virtual-servers/virtual-server-service.js';
 
 export interface RoutesFeedDependencies {
   servers: ServerService;
+  virtualServers: VirtualServerService;
   internalToken: string;
 }
 
@@ -13,7 +15,7 @@ export interface RoutesFeedDependencies {
  * GET /internal/routes: the route table for gateways, behind the internal token. The ETag is the
  * routes version, so a gateway polling with If-None-Match gets 304 until something changes.
  */
-export function routesFeedRouter({ servers, internalToken }: RoutesFeedDependencies): Router {
+export function routesFeedRouter({ servers, virtualServers, internalToken }: RoutesFeedDependencies): Router {
   const router = Router();
   router.get(ROUTES_FEED_PATH, async (request, response) => {
     if (!internalTokenMatches(internalToken, request.get(INTERNAL_TOKEN_HEADER))) {
@@ -30,7 +32,8 @@ export function routesFeedRouter({ servers, internalToken }: RoutesFeedDependenc
       return;
     }
     const table = await servers.routeTable();
-    response.set('ETag', etagOf(table.version)).json(table);
+    const definitions = await virtualServers.definitions();
+    response.set('ETag', etagOf(table.version)).json(definitions.length > 0 ? { ...table, virtualServers: definitions } : table);
   });
   return router;
 }

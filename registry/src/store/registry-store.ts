@@ -1,10 +1,12 @@
 import type { ScopesHistoryRepository } from './scopes-history-repository.js';
 import type { ServerRepository } from './server-repository.js';
+import type { VirtualServerRepository } from './virtual-server-repository.js';
 
 /** Everything the registry keeps, on one database. */
 export interface RegistryStore {
   servers: ServerRepository;
   scopesHistory: ScopesHistoryRepository;
+  virtualServers: VirtualServerRepository;
   /** Which backend holds the data: `sqlite` or `postgres`. */
   backend: 'sqlite' | 'postgres';
   close(): Promise<void>;

@@ -59,6 +59,19 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'virtual MCP servers',
+    sql: `
+      CREATE TABLE virtual_servers (
+        name text COLLATE "C" PRIMARY KEY,
+        definition json NOT NULL,
+        revision integer NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;
