@@ -98,9 +98,9 @@ function statFields(pid: string): string[] | undefined {
 
 interface LoadResult { requestsPerSecond: number; latencyP50: number; latencyP99: number; non2xx: number; errors: number; timeouts: number; total: number }
 
-async function measure(label: string, url: string, headers: Record<string, string>, watched: Proc[], extra: { overallRate?: number; connections?: number; tokens?: string[] } = {}) {
+async function measure(label: string, url: string, headers: Record<string, string>, watched: Proc[], extra: { overallRate?: number; connections?: number; tokens?: string[]; body?: string } = {}) {
   const before = watched.map((proc) => cpuTicks(proc.child.pid));
-  const options = { url, body: BODY, headers, connections: extra.connections ?? connections, seconds, ...(extra.overallRate ? { overallRate: extra.overallRate } : {}), ...(extra.tokens ? { tokens: extra.tokens } : {}) };
+  const options = { url, body: extra.body ?? BODY, headers, connections: extra.connections ?? connections, seconds, ...(extra.overallRate ? { overallRate: extra.overallRate } : {}), ...(extra.tokens ? { tokens: extra.tokens } : {}) };
   const optionsFile = path.join(work, 'load-options.json');
   writeFileSync(optionsFile, JSON.stringify(options));
   const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench/load.ts'), optionsFile], { cwd: root });
@@ -153,6 +153,22 @@ http {
     }${validate}
   }
 }`;
+}
+
+/**
+ * Row 7: the same tools/call through the virtual MCP server at /mcp (one session shared by every
+ * connection), against row 4's call through the server's own path.
+ */
+async function measureVirtual(url: string, bearer: Record<string, string>, watched: Proc[]) {
+  const initialize = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } };
+  const opened = await fetch(url, { method: 'POST', headers: bearer, body: JSON.stringify(initialize) });
+  await opened.text();
+  const session = opened.headers.get('mcp-session-id');
+  if (opened.status !== 200 || !session) throw new Error(`the virtual server did not open a session: ${opened.status}`);
+  const headers = { ...bearer, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' };
+  await (await fetch(url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).text();
+  const body = BODY.replace('"name":"current_time_by_timezone"', '"name":"bench__current_time_by_timezone"');
+  return measure('7 virtual /mcp, same call', url, headers, watched, { body });
 }
 
 async function main(): Promise<void> {
@@ -229,12 +245,13 @@ async function main(): Promise<void> {
   const directFixed = await measure(`6a upstream at ${fixedRate} req/s`, `http://127.0.0.1:${ports.upstream}/mcp`, bearer, [upstream], { overallRate: fixedRate, connections: 10 });
   const gatewayFixed = await measure(`6b gateway at ${fixedRate} req/s`, `http://127.0.0.1:${ports.gateway}/bench/mcp`, bearer, [gateway, auth, upstream], { overallRate: fixedRate, connections: 10 });
   rows.push(directFixed, gatewayFixed);
+  rows.push(await measureVirtual(`http://127.0.0.1:${ports.gateway}/mcp`, bearer, [gateway, auth, upstream]));
 
   const rate = (label: string) => rows.find((row) => row.label.startsWith(label))?.requestsPerSecond;
   const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined && b > 0 ? (a / b).toFixed(2) : 'n/a');
-  const ratios = { '4/3': ratio(rate('4'), rate('3')), '4/2': ratio(rate('4'), rate('2')), '4/1': ratio(rate('4'), rate('1')) };
+  const ratios = { '4/3': ratio(rate('4'), rate('3')), '4/2': ratio(rate('4'), rate('2')), '4/1': ratio(rate('4'), rate('1')), '7/4': ratio(rate('7'), rate('4')) };
   const added = { p50: +(gatewayFixed.latencyP50 - directFixed.latencyP50).toFixed(3), p99: +(gatewayFixed.latencyP99 - directFixed.latencyP99).toFixed(3) };
-  console.log(`\nratios  4/3 ${ratios['4/3']}   4/2 ${ratios['4/2']}   4/1 ${ratios['4/1']}`);
+  console.log(`\nratios  4/3 ${ratios['4/3']}   4/2 ${ratios['4/2']}   4/1 ${ratios['4/1']}   7/4 (virtual /mcp vs the server's own path) ${ratios['7/4']}`);
   console.log(`added latency over direct at ${fixedRate} req/s: p50 ${added.p50} ms, p99 ${added.p99} ms`);
 
   const outDir = path.join(root, 'bench-results');
