@@ -26,6 +26,7 @@ export type RegistryErrorCode =
   | 'REGISTRY_IDP_NOT_FOUND'
   | 'REGISTRY_IDP_CONFLICT'
   | 'REGISTRY_IDP_INVALID'
+  | 'REGISTRY_STORAGE_FULL'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */

@@ -29,7 +29,7 @@ export function sendError(response: Response, error: unknown, logger: Logger): v
     writeError(response, 401, error.code, error.message);
     return;
   }
-  const known = error instanceof RegistryError ? error : fromBodyParser(error);
+  const known = error instanceof RegistryError ? error : (fromBodyParser(error) ?? fromStorage(error));
   if (known) {
     if (known.status >= 500) logger.error({ err: known }, known.message);
     else logger.info({ code: known.code, status: known.status }, known.message);
@@ -75,4 +75,14 @@ function fromBodyParser(error: unknown): RegistryError | undefined {
     return new RegistryError('REGISTRY_INVALID_JSON', 400, 'the body could not be read; send UTF-8 JSON', { cause: error });
   }
   return undefined;
+}
+
+/** Codes of a full or read-only disk: Node's errno, SQLite's result codes, PostgreSQL's SQLSTATE class 53. */
+const STORAGE_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'SQLITE_FULL', 'SQLITE_READONLY', '53100', '53200']);
+
+/** A write the storage refused for lack of space: 507, and nothing was changed (each write is atomic). */
+function fromStorage(error: unknown): RegistryError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !STORAGE_FULL_CODES.has(code)) return undefined;
+  return new RegistryError('REGISTRY_STORAGE_FULL', 507, `the registry could not write (${code}): its disk or database is full or read-only; nothing was changed; free space and retry`, { cause: error });
 }

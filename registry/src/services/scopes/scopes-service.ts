@@ -72,8 +72,15 @@ export function createScopesService(history: ScopesHistoryRepository, source: Sc
       const text = await compute(current);
       if (text === current.text) return viewOf(current);
       refuseLockout(current.text, validated(text));
-      const saved = await edit.append({ text, author: request.author, action: request.action });
+      // The file first: a write the disk refuses leaves both the file and the history as they were.
       await writeFileAtomic(file, text);
+      let saved: ScopesRevision;
+      try {
+        saved = await edit.append({ text, author: request.author, action: request.action });
+      } catch (error) {
+        await writeFileAtomic(file, current.text).catch(() => undefined);
+        throw error;
+      }
       source.reload();
       return viewOf(saved);
     });
