@@ -60,7 +60,7 @@ const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    version: 4,
+    version: 3,
     name: 'login sessions and sealed upstream credentials',
     sql: `
       CREATE TABLE login_sessions (
