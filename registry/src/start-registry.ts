@@ -18,6 +18,12 @@ import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { createVirtualServerService } from './services/virtual-servers/virtual-server-service.js';
 import { openRegistryStore } from './store/open-registry-store.js';
+import { loginSettingsFromEnv, type LoginSettings } from './login/login-settings.js';
+import { createOidcLoginClients } from './login/oidc-login-clients.js';
+import { createSessionManager } from './login/session-manager.js';
+import { loadCredentialsKey } from './credentials/credentials-key.js';
+import { createUpstreamCredentials } from './credentials/upstream-credentials.js';
+import { tokenVendingSettingsFromEnv, type TokenVendingSettings } from './tokens/token-vending-settings.js';
 import type { PostgresOptions } from './store/postgres/open-postgres-pool.js';
 
 export interface RegistryOptions {
@@ -43,6 +49,12 @@ export interface RegistryOptions {
   mcpRegistry?: McpRegistrySettings;
   /** Keycloak's admin API for /api/idp; default from KEYCLOAK_URL and the admin credentials, null for none. */
   keycloakAdmin?: KeycloakAdminSettings | null;
+  /** Web login and sessions; default from SESSION_* / ADMIN_* / TRUSTED_PROXIES / REGISTRY_PUBLIC_URL. */
+  login?: LoginSettings;
+  /** Seals upstream credentials; default CREDENTIALS_ENCRYPTION_KEY, else DATA_DIR/credentials-key. */
+  credentialsKey?: Buffer;
+  /** POST /api/tokens lifetimes and rate; default from TOKEN_VENDING_*. */
+  tokenVending?: TokenVendingSettings;
 }
 
 export type RunningRegistry = RunningServer;
@@ -66,22 +78,32 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       await createIdentityVerifier(options.dataDir, options.tokenSettings ?? tokenSettingsFromEnv(), identity),
       options.apiKeys ?? registryApiKeysFromEnv(),
     );
-    const { publicJwk } = await loadOrCreateSigningKey(options.dataDir);
+    const signingKey = await loadOrCreateSigningKey(options.dataDir);
+    const tokenSettings = options.tokenSettings ?? tokenSettingsFromEnv();
+    const loginSettings = options.login ?? loginSettingsFromEnv(options.dataDir);
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
     const scopesEditor = createScopesService(store.scopesHistory, scopes);
     const keycloakAdmin = options.keycloakAdmin === undefined ? keycloakAdminSettingsIfConfigured() : (options.keycloakAdmin ?? undefined);
     const app = createApp({
-      servers: createServerService(store.servers),
+      servers: createServerService(store.servers, createUpstreamCredentials(options.credentialsKey ?? loadCredentialsKey(options.dataDir)), (path) =>
+        logger.error({ path }, 'the upstream credential of this server does not open with the credentials key; routed without it; set it again'),
+      ),
       virtualServers: createVirtualServerService(store.virtualServers),
       scopesEditor,
       idpAdmin: keycloakAdmin && createIdpAdminService(keycloakAdmin, scopesEditor),
       verifier,
       scopes,
       internalToken,
-      publicJwk,
+      publicJwk: signingKey.publicJwk,
       logger,
       mcpRegistrySettings,
+      sessions: createSessionManager(store.sessions, loginSettings),
+      loginClients: createOidcLoginClients(identity.providers),
+      loginSettings,
+      signingKey,
+      tokenSettings,
+      tokenVending: options.tokenVending ?? tokenVendingSettingsFromEnv(),
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);

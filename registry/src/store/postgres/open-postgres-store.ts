@@ -4,6 +4,7 @@ import { openPostgresPool, type PostgresOptions } from './open-postgres-pool.js'
 import { postgresScopesHistory } from './postgres-scopes-history.js';
 import { postgresServerRepository } from './postgres-server-repository.js';
 import { postgresVirtualServers } from './postgres-virtual-servers.js';
+import { postgresSessionRepository } from './postgres-session-repository.js';
 
 /** The registry's store on PostgreSQL (DATABASE_URL): one pool shared by every repository. */
 export async function openPostgresStore(options: PostgresOptions, repositoryOptions: RepositoryOptions = {}): Promise<RegistryStore> {
@@ -14,6 +15,7 @@ export async function openPostgresStore(options: PostgresOptions, repositoryOpti
     servers: postgresServerRepository(pool, repositoryOptions),
     scopesHistory: postgresScopesHistory(pool, repositoryOptions),
     virtualServers: postgresVirtualServers(pool, repositoryOptions),
+    sessions: postgresSessionRepository(pool),
     close: () => (closing ??= pool.end()),
   };
 }

@@ -4,6 +4,7 @@ import { openSqliteDatabase } from './open-sqlite-database.js';
 import { sqliteScopesHistory } from './sqlite-scopes-history.js';
 import { sqliteServerRepository } from './sqlite-server-repository.js';
 import { sqliteVirtualServers } from './sqlite-virtual-servers.js';
+import { sqliteSessionRepository } from './sqlite-session-repository.js';
 
 /** The registry's store on DATA_DIR/registry.db: one connection shared by every repository. */
 export async function openSqliteStore(dataDirectory: string, options: RepositoryOptions = {}): Promise<RegistryStore> {
@@ -16,6 +17,7 @@ export async function openSqliteStore(dataDirectory: string, options: Repository
     servers: sqliteServerRepository(db, options, () => undefined),
     scopesHistory: sqliteScopesHistory(db, options),
     virtualServers: sqliteVirtualServers(db, options),
+    sessions: sqliteSessionRepository(db),
     close: async () => close(),
   };
 }

@@ -38,7 +38,7 @@ export async function groupCommand(args: string[], io: CliIo): Promise<number> {
     case 'create': {
       if (!name) throw usageError('group create takes NAME', 'mcpgw group');
       const scopes = commaList(values.scopes);
-      const target = scopes.length > 0 ? registryTarget(values, io.env) : undefined;
+      const target = scopes.length > 0 ? await registryTarget(values, io) : undefined;
       const group = await withKeycloakAdmin(io.env, async (admin) => {
         const created = await admin.createGroup(name);
         if (target === undefined) return created;
@@ -61,7 +61,7 @@ export async function groupCommand(args: string[], io: CliIo): Promise<number> {
     case 'delete':
       if (!name) throw usageError('group delete takes NAME', 'mcpgw group');
       await withKeycloakAdmin(io.env, (admin) => admin.deleteGroup(name));
-      if (values.unmap) await callRegistry(registryTarget(values, io.env), 'DELETE', `${GROUPS_API}/${encodeURIComponent(name)}`);
+      if (values.unmap) await callRegistry(await registryTarget(values, io), 'DELETE', `${GROUPS_API}/${encodeURIComponent(name)}`);
       printJson(io, { deleted: name, ...(values.unmap ? { unmapped: true } : {}) });
       return 0;
     default:

@@ -51,7 +51,7 @@ export async function serviceCommand(args: string[], io: CliIo): Promise<number>
   if ((values.enable || values.disable) && subcommand !== 'toggle') throw usageError('--enable and --disable belong to "service toggle"', 'mcpgw service');
   if (values.enable && values.disable) throw usageError('give --enable or --disable, not both', 'mcpgw service');
 
-  const target: RegistryTarget = registryTarget(values, io.env);
+  const target: RegistryTarget = await registryTarget(values, io);
   const [first = '', second = ''] = rest;
   switch (subcommand) {
     case 'add':

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '@mcpgw/lib/files/atomic-write.js';
+import { configDirectory } from '@mcpgw/lib/oauth/stored-login.js';
 import { CliError } from '../cli-error.js';
 
 /** What `mcpgw agent-account create` keeps so that `mcpgw token --agent-id` can fetch tokens later. */
@@ -17,14 +17,8 @@ const agentFileSchema = z.strictObject({
 });
 export type AgentFile = z.infer<typeof agentFileSchema>;
 
-/** MCPGW_CONFIG_DIR, else $XDG_CONFIG_HOME/mcpgw, else ~/.config/mcpgw. */
-export function configDir(env: NodeJS.ProcessEnv): string {
-  if (env.MCPGW_CONFIG_DIR?.trim()) return path.resolve(env.MCPGW_CONFIG_DIR.trim());
-  return path.join(env.XDG_CONFIG_HOME?.trim() || path.join(homedir(), '.config'), 'mcpgw');
-}
-
 function agentFilePath(env: NodeJS.ProcessEnv, agentId: string): string {
-  return path.join(configDir(env), 'agents', `${agentId}.json`);
+  return path.join(configDirectory(env), 'agents', `${agentId}.json`);
 }
 
 /** Written 0600 in a 0700 directory: the file holds the agent's client secret. */
