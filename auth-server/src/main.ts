@@ -2,6 +2,7 @@ import { dataDir, DEFAULT_PORTS, envInt, envString, scopesFile } from '@mcpgw/li
 import { createLogger } from '@mcpgw/lib/logging/logger.js';
 import { closeOnSignal } from '@mcpgw/lib/process/run-until-signal.js';
 import { startAuthServer } from './start-auth-server.js';
+import { tracingOptionFromEnv } from '@mcpgw/lib/telemetry/tracing-settings.js';
 
 const logger = createLogger('auth-server');
 try {
@@ -10,6 +11,7 @@ try {
     host: envString('HOST', '127.0.0.1'),
     dataDir: dataDir(),
     scopesFile: scopesFile(),
+    ...tracingOptionFromEnv(),
     logger,
   });
   logger.info({ url: server.url, scopesFile: server.scopes.file }, `auth-server listening on ${server.url}`);

@@ -2,6 +2,7 @@ import { dataDir, DEFAULT_PORTS, envBytes, envDuration, envInt, envString } from
 import { loadInternalToken } from '@mcpgw/lib/internal/internal-token.js';
 import { createLogger } from '@mcpgw/lib/logging/logger.js';
 import { closeOnSignal } from '@mcpgw/lib/process/run-until-signal.js';
+import { tracingOptionFromEnv } from '@mcpgw/lib/telemetry/tracing-settings.js';
 import { GATEWAY_DEFAULTS, startGateway } from './start-gateway.js';
 
 const logger = createLogger('gateway');
@@ -20,10 +21,12 @@ try {
     upstreamTimeoutMs: envInt('GATEWAY_UPSTREAM_TIMEOUT_MS', GATEWAY_DEFAULTS.upstreamTimeoutMs),
     sseKeepAliveMs: envDuration('GATEWAY_SSE_KEEPALIVE', GATEWAY_DEFAULTS.sseKeepAliveMs),
     decisionCacheMs: envDuration('GATEWAY_DECISION_CACHE', GATEWAY_DEFAULTS.decisionCacheMs),
+    metricsPort: envInt('GATEWAY_METRICS_PORT', GATEWAY_DEFAULTS.metricsPort),
+    ...tracingOptionFromEnv(),
     allowedOrigins: envString('GATEWAY_ALLOWED_ORIGINS', '').split(',').map((origin) => origin.trim()).filter(Boolean),
     logger,
   });
-  logger.info({ url: gateway.url }, `gateway listening on ${gateway.url}`);
+  logger.info({ url: gateway.url, metricsUrl: gateway.metricsUrl }, `gateway listening on ${gateway.url}, metrics on ${gateway.metricsUrl}/metrics`);
   closeOnSignal(gateway.close, logger);
 } catch (error) {
   logger.fatal({ err: error }, `gateway failed to start: ${(error as Error).message}`);

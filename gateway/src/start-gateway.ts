@@ -16,6 +16,8 @@ import { pollRouteFeed } from './routes/poll-route-feed.js';
 import type { RouteSource } from './routes/route-source.js';
 import { createUpgradeForwarder } from './websocket/forward-upgrade.js';
 import { createUpgradeHandler } from './websocket/handle-upgrade.js';
+import { startGatewayTelemetry } from './telemetry/start-gateway-telemetry.js';
+import type { TracingSettings } from '@mcpgw/lib/telemetry/tracing-settings.js';
 
 export const GATEWAY_DEFAULTS = {
   host: '127.0.0.1',
@@ -27,6 +29,8 @@ export const GATEWAY_DEFAULTS = {
   drainTimeoutMs: 10_000,
   /** What main.ts uses when GATEWAY_DECISION_CACHE is unset; startGateway alone caches nothing. */
   decisionCacheMs: 500,
+  /** What main.ts uses when GATEWAY_METRICS_PORT is unset; startGateway alone serves no metrics. */
+  metricsPort: 9464,
 } as const;
 
 export interface GatewayOptions {
@@ -62,12 +66,21 @@ export interface GatewayOptions {
   routeSource?: RouteSource;
   /** What the protected resource metadata says; default from GATEWAY_PUBLIC_URL and the identity providers. */
   protectedResource?: ProtectedResourceSettings;
+  /**
+   * Port of the separate GET /metrics listener (0 picks a free one); undefined serves no metrics. The
+   * public port never answers /metrics.
+   */
+  metricsPort?: number;
+  /** Where spans go over OTLP/HTTP; undefined makes none. */
+  tracing?: TracingSettings;
   logger?: Logger;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
+  /** `http://host:port` of the metrics listener, when there is one. */
+  metricsUrl: string | undefined;
   /** Stops polling, ends open GET event streams, lets other requests finish, then closes. */
   close(): Promise<void>;
 }
@@ -85,9 +98,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
   });
   const routes = createLiveRoutes(source, logger);
+  const telemetry = await startGatewayTelemetry({
+    ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
+    host: options.host ?? GATEWAY_DEFAULTS.host,
+    ...(options.tracing ? { tracing: options.tracing } : {}),
+  });
   const access = cacheAccessGrants(createAccessChecker({ authUrl: options.authUrl, timeoutMs: settings.authTimeoutMs }), {
     ttlMs: settings.decisionCacheMs,
     maxEntries: DEFAULT_DECISION_CACHE_ENTRIES,
+    onLookup: (hit) => telemetry.metrics.recordDecisionCache(hit),
   });
   const forwarder = createForwarder({ upstreamTimeoutMs: settings.upstreamTimeoutMs });
   const origins = compileOriginPolicy(options.allowedOrigins ?? []);
@@ -108,6 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     origins,
     sseKeepAliveMs: settings.sseKeepAliveMs,
     protectedResource: createProtectedResourceHandler({ ...resource, publicUrl: () => publicUrl ?? '', routes }),
+    telemetry,
   }));
   server.on('upgrade', createUpgradeHandler({
     routes,
@@ -135,6 +155,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await routes.close();
     access.close();
     forwarder.close();
+    await telemetry.close();
     throw error;
   }
   const { url, port } = running;
@@ -144,6 +165,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url,
     port,
+    metricsUrl: telemetry.metricsUrl,
     close: () => {
       closing ??= (async () => {
         await routes.close();
@@ -151,6 +173,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await stop();
         access.close();
         forwarder.close();
+        await telemetry.close();
       })();
       return closing;
     },

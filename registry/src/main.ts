@@ -2,6 +2,7 @@ import { dataDir, DEFAULT_PORTS, envInt, envOptional, envString, scopesFile } fr
 import { createLogger } from '@mcpgw/lib/logging/logger.js';
 import { closeOnSignal } from '@mcpgw/lib/process/run-until-signal.js';
 import { startRegistry } from './start-registry.js';
+import { tracingOptionFromEnv } from '@mcpgw/lib/telemetry/tracing-settings.js';
 
 const logger = createLogger('registry');
 try {
@@ -11,6 +12,7 @@ try {
     dataDir: dataDir(),
     ...databaseFromEnv(),
     scopesFile: scopesFile(),
+    ...tracingOptionFromEnv(),
     logger,
   });
   logger.info({ url: registry.url }, `registry listening on ${registry.url}`);

@@ -16,6 +16,8 @@ import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { openRegistryStore } from './store/open-registry-store.js';
 import type { PostgresOptions } from './store/postgres/open-postgres-pool.js';
+import { createRegistryTelemetry } from './telemetry/registry-telemetry.js';
+import type { TracingSettings } from '@mcpgw/lib/telemetry/tracing-settings.js';
 
 export interface RegistryOptions {
   /** 0 picks a free port. */
@@ -38,6 +40,8 @@ export interface RegistryOptions {
   apiKeys?: RegistryApiKeys;
   /** Namespace of MCP Registry names and the gateway's public URL; default from MCP_REGISTRY_NAMESPACE / GATEWAY_PUBLIC_URL. */
   mcpRegistry?: McpRegistrySettings;
+  /** Where spans go over OTLP/HTTP; undefined makes none. */
+  tracing?: TracingSettings;
 }
 
 export type RunningRegistry = RunningServer;
@@ -51,9 +55,11 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     scopes.close();
     throw error;
   });
+  const telemetry = createRegistryTelemetry(options.tracing);
   const release = async (): Promise<void> => {
     scopes.close();
     await store.close();
+    await telemetry.close();
   };
   try {
     const identity = options.identity ?? identitySettingsFromEnv();
@@ -73,6 +79,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       publicJwk,
       logger,
       mcpRegistrySettings,
+      telemetry,
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);

@@ -13,6 +13,7 @@ import { startExampleServer } from '../../servers/src/start-example-server.js';
 import { freePort } from './free-port.js';
 import { makeTempDir } from './temp-dir.js';
 import { TEST_TOKEN_SETTINGS, TokenMint } from './tokens.js';
+import type { TracingSettings } from '@mcpgw/lib/telemetry/tracing-settings.js';
 
 
 interface Closable {
@@ -26,7 +27,8 @@ export interface Stack {
   scopesFile: string;
   mint: TokenMint;
   adminToken: string;
-  gateway: Closable;
+  /** metricsUrl: the gateway's separate /metrics listener. */
+  gateway: Closable & { metricsUrl: string | undefined };
   registry: Closable;
   auth: Closable;
   upstreams: Record<'currenttime' | 'notes', Closable>;
@@ -57,6 +59,8 @@ export interface StackOptions {
   jwks?: JwksSettings;
   /** Where the registry, auth-server and gateway log (every level); by default they log nothing. */
   logStream?: NodeJS.WritableStream;
+  /** OTLP/HTTP export of the spans of the registry, auth-server and gateway. */
+  tracing?: TracingSettings;
 }
 
 const TEST_JWKS: JwksSettings = { timeoutMs: 1500, cooldownMs: 0, cacheMaxAgeMs: 600_000 };
@@ -77,9 +81,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       clockSkewSeconds: 60,
       jwks: options.jwks ?? TEST_JWKS,
     };
-    const registry = await startRegistry({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), internalToken, ...(identity ? { identity } : {}) });
+    const tracing = options.tracing ? { tracing: options.tracing } : {};
+    const registry = await startRegistry({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), internalToken, ...(identity ? { identity } : {}), ...tracing });
     closables.push(registry);
-    const auth = await startAuthServer({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}) });
+    const auth = await startAuthServer({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}), ...tracing });
     closables.push(auth);
     const gateway = await startGateway({
       port: gatewayPort,
@@ -90,6 +95,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       routesPollMs: 50,
       authTimeoutMs: options.authTimeoutMs ?? 2000,
       logger: silent(),
+      metricsPort: 0,
+      ...tracing,
       ...options.gateway,
     });
     closables.push(gateway);

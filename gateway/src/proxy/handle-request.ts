@@ -14,6 +14,7 @@ import { REQUEST_ID_HEADER, requestIdOf } from '../headers/request-id.js';
 import { planListFilter } from '../mcp/plan-list-filter.js';
 import type { StreamToolFilters } from '../mcp/stream-tool-filters.js';
 import type { LiveRoutes } from '../routes/live-routes.js';
+import { Exchange, type GatewayTelemetry } from '../telemetry/exchange-telemetry.js';
 import { resolveRoute } from '../routes/resolve-route.js';
 import { buildTargetUrl } from './build-target-url.js';
 import type { Forwarder } from './create-forwarder.js';
@@ -37,6 +38,8 @@ export interface RequestHandlerContext {
   sseKeepAliveMs: number;
   /** Serves /.well-known/oauth-protected-resource[/<path>] (RFC 9728). */
   protectedResource: ProtectedResourceHandler;
+  /** Metrics, and spans when an OTLP endpoint is configured. */
+  telemetry: GatewayTelemetry;
 }
 
 /**
@@ -50,7 +53,8 @@ export function createRequestHandler(context: RequestHandlerContext): (req: Inco
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const logger = context.logger.child({ requestId });
     const rpc: RpcContext | undefined = req.method === 'POST' ? { id: null } : undefined;
-    handle(context, req, res, requestId, rpc, logger).catch((error: unknown) => sendError(res, error, rpc, logger));
+    const exchange = new Exchange(context.telemetry, req, res);
+    handle(context, req, res, requestId, rpc, logger, exchange).catch((error: unknown) => sendError(res, error, rpc, logger));
   };
 }
 
@@ -61,6 +65,7 @@ async function handle(
   requestId: string,
   rpc: RpcContext | undefined,
   logger: Logger,
+  exchange: Exchange,
 ): Promise<void> {
   const target = splitRequestTarget(req.url);
   if (target.pathname === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -85,17 +90,19 @@ async function handle(
   if (cors) for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
 
   const match = await resolveRoute(context.routes, target.pathname);
+  exchange.routed(match.route.path, match.route.toolNames, parsed?.ok ? parsed.messages : undefined, parsed?.ok === true && parsed.batch);
   if (parsed && !parsed.ok) {
     throw new GatewayError(parsed.code === JSONRPC_PARSE_ERROR ? 'GW_PARSE_ERROR' : 'GW_INVALID_REQUEST', parsed.message);
   }
   const mcp = parsed?.ok ? { messages: parsed.messages, batch: parsed.batch } : undefined;
 
-  const grant = await context.access.check(req, {
+  const grant = await exchange.checkAccess((traceHeaders) => context.access.check(req, {
     originalUrl: `${schemeOf(req)}://${req.headers.host ?? 'localhost'}${req.url}`,
     serverPath: match.route.path,
     requestId,
     ...(mcp ? { mcp } : {}),
-  });
+    ...(traceHeaders ? { traceHeaders } : {}),
+  }));
 
   const { upstream } = match.route;
   const targetUrl = buildTargetUrl(upstream, match.rest, target.query);
@@ -117,14 +124,15 @@ async function handle(
     };
   }
 
-  const proxyRes = await context.forwarder.forward({
+  const proxyRes = await exchange.forward((traceHeaders) => context.forwarder.forward({
     method: req.method ?? 'GET',
     targetUrl,
-    headers,
+    headers: traceHeaders ? Object.assign(headers, traceHeaders) : headers,
     ...(body ? { body } : { stream: req }),
     ...(match.route.timeoutMs === undefined ? {} : { timeoutMs: match.route.timeoutMs }),
     ...(gone ? { signal: gone } : {}),
-  });
+  }));
+  if (String(proxyRes.headers['content-type'] ?? '').startsWith('text/event-stream')) exchange.streaming();
   await writeUpstreamResponse(res, proxyRes, plan);
   logger.debug({ method: req.method, route: match.route.path, status: proxyRes.statusCode }, 'proxied');
 }

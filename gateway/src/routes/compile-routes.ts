@@ -12,6 +12,8 @@ export interface CompiledRoute {
   upstream: UpstreamTarget;
   /** The route's own limit for the upstream's response headers; undefined means the gateway's default. */
   timeoutMs: number | undefined;
+  /** The tools the registry discovered on the server; metrics name only these, others are `other`. */
+  toolNames: ReadonlySet<string>;
 }
 
 export interface UpstreamTarget {
@@ -79,7 +81,7 @@ export function compileRoutes(
       continue;
     }
     const timeoutMs = route.timeoutSeconds == null ? undefined : route.timeoutSeconds * 1000;
-    byPath.set(path, { path, serverName: route.serverName, enabled: route.enabled, upstream, timeoutMs });
+    byPath.set(path, { path, serverName: route.serverName, enabled: route.enabled, upstream, timeoutMs, toolNames: new Set(route.toolNames ?? []) });
     maxDepth = Math.max(maxDepth, path.split('/').length - 1);
   }
 

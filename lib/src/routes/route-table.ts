@@ -18,6 +18,8 @@ export const routeSchema = z.object({
    * means the gateway's default. A started stream is never cut by it.
    */
   timeoutSeconds: z.number().int().positive().nullish(),
+  /** Names of the tools the registry discovered on the server (metric labels name only these). */
+  toolNames: z.array(z.string()).optional(),
 });
 export type Route = z.infer<typeof routeSchema>;
 

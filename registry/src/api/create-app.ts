@@ -14,6 +14,8 @@ import { loggerOf, requestContext } from './request-context.js';
 import { routesFeedRouter } from './routes-feed-router.js';
 import { SCOPES_API_PATH, scopesRouter } from './scopes-router.js';
 import { SERVERS_API_PATH, serversRouter } from './servers-router.js';
+import type { RegistryTelemetry } from '../telemetry/registry-telemetry.js';
+import { telemetryRouter } from '../telemetry/telemetry-router.js';
 
 export interface RegistryAppDependencies {
   servers: ServerService;
@@ -25,6 +27,8 @@ export interface RegistryAppDependencies {
   logger: Logger;
   /** Namespace and gateway URL of the MCP Registry API and discovery documents. */
   mcpRegistrySettings: McpRegistrySettings;
+  /** Metrics (GET /metrics) and request spans. */
+  telemetry: RegistryTelemetry;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -34,6 +38,7 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestContext(logger));
+  app.use(telemetryRouter(dependencies.telemetry));
   app.use(publicRouter(dependencies));
   app.use(routesFeedRouter(dependencies));
   app.use(SERVERS_API_PATH, serversRouter(dependencies));

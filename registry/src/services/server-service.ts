@@ -91,7 +91,16 @@ function routeOf(server: StoredServer): Route {
     enabled: server.enabled,
     serverName: server.serverName,
     ...(server.timeoutSeconds === null ? {} : { timeoutSeconds: server.timeoutSeconds }),
+    ...(server.toolList === null ? {} : { toolNames: toolNamesOf(server.toolList) }),
   };
+}
+
+/** The `name` of every tool in a registered tool_list. */
+function toolNamesOf(toolList: readonly unknown[]): string[] {
+  return toolList.flatMap((tool) => {
+    const name = (tool as { name?: unknown } | null)?.name;
+    return typeof name === 'string' ? [name] : [];
+  });
 }
 
 function fieldsOf(input: ServerInput): OwnFields {

@@ -1,0 +1,43 @@
+import type { NextFunction, Request, Response } from 'express';
+import { performance } from 'node:perf_hooks';
+import type { Registry } from 'prom-client';
+import { CHECK_REQUEST_HEADERS, IDENTITY_HEADERS } from '@mcpgw/lib/check/check-contract.js';
+import { defineAuthMetrics, NONE_LABEL } from '@mcpgw/lib/telemetry/mcp-metrics.js';
+import { ATTR_GEN_AI_TOOL_NAME, ATTR_MCP_METHOD_NAME } from '@mcpgw/lib/telemetry/span-attributes.js';
+import { traceRequests } from '@mcpgw/lib/telemetry/trace-requests.js';
+import type { Tracing } from '@mcpgw/lib/telemetry/tracing.js';
+
+/** Where the check tells telemetry why it refused (an error code such as AUTH_TOKEN_EXPIRED). */
+const REASON_LOCAL = 'authReason';
+
+/** Notes the stable code of a refusal for the metrics of this check. */
+export function noteAuthReason(response: Response, code: string | undefined): void {
+  response.locals[REASON_LOCAL] = code;
+}
+
+/**
+ * Counts and times every access check (`mcp_auth_requests_total`, `mcp_auth_request_duration_seconds`)
+ * by outcome, auth method and refusal code, and gives it a span in the caller's trace.
+ */
+export function authTelemetry(registry: Registry, tracing: Tracing | undefined) {
+  const metrics = defineAuthMetrics(registry);
+  const trace = traceRequests(tracing, (req) => {
+    const method = req.headers[CHECK_REQUEST_HEADERS.mcpMethod];
+    const tool = req.headers[CHECK_REQUEST_HEADERS.mcpTool];
+    return {
+      ...(typeof method === 'string' ? { [ATTR_MCP_METHOD_NAME]: method } : {}),
+      ...(typeof tool === 'string' ? { [ATTR_GEN_AI_TOOL_NAME]: tool } : {}),
+    };
+  });
+  return (request: Request, response: Response, next: NextFunction): void => {
+    const started = performance.now();
+    response.once('finish', () => {
+      const status = response.statusCode === 200 ? 'success' : 'failure';
+      const method = response.getHeader(IDENTITY_HEADERS.authMethod);
+      const reason = response.locals[REASON_LOCAL];
+      metrics.requests.labels(status, typeof method === 'string' ? method : NONE_LABEL, typeof reason === 'string' ? reason : NONE_LABEL).inc();
+      metrics.duration.labels(status).observe((performance.now() - started) / 1000);
+    });
+    trace(request, response, next);
+  };
+}
