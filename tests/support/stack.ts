@@ -49,7 +49,7 @@ export interface StackOptions {
   scopes?: string;
   authTimeoutMs?: number;
   /** Gateway settings for transport tests (time-outs, keep-alive, allowed origins). */
-  gateway?: Pick<GatewayOptions, 'upstreamTimeoutMs' | 'sseKeepAliveMs' | 'allowedOrigins'>;
+  gateway?: Pick<GatewayOptions, 'upstreamTimeoutMs' | 'sseKeepAliveMs' | 'allowedOrigins' | 'decisionCacheMs'>;
   /**
    * Identity providers whose tokens the auth-server and the registry accept besides the stack's own.
    * The gateway then listens on a port chosen beforehand, so that every service knows its public URL.
