@@ -56,6 +56,7 @@ describe('metrics scraped after real MCP traffic through the stack', () => {
     assert.ok(after.value('mcp_protocol_latency_seconds_count', { server_path: SERVER, method: 'tools/call' }) >= 3);
     assert.ok(after.value('mcp_gateway_upstream_duration_seconds_count', { server_path: SERVER }) >= 3);
     assert.ok(after.value('mcp_gateway_auth_check_duration_seconds_count', { decision: 'allow' }) >= 3);
+    assert.ok(upstream.seenHeaders.every((headers) => headers.traceparent === undefined), 'without an OTLP endpoint the gateway adds no trace context');
   });
 
   test('a streamed tool call is measured when its stream ends, and counts as an open stream until then', async () => {

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { performance } from 'node:perf_hooks';
 import type { Registry } from 'prom-client';
-import { CHECK_REQUEST_HEADERS, IDENTITY_HEADERS } from '@mcpgw/lib/check/check-contract.js';
+import { decodeMessageHeaders, IDENTITY_HEADERS } from '@mcpgw/lib/check/check-contract.js';
 import { defineAuthMetrics, NONE_LABEL } from '@mcpgw/lib/telemetry/mcp-metrics.js';
 import { ATTR_GEN_AI_TOOL_NAME, ATTR_MCP_METHOD_NAME } from '@mcpgw/lib/telemetry/span-attributes.js';
 import { traceRequests } from '@mcpgw/lib/telemetry/trace-requests.js';
@@ -22,11 +22,14 @@ export function noteAuthReason(response: Response, code: string | undefined): vo
 export function authTelemetry(registry: Registry, tracing: Tracing | undefined) {
   const metrics = defineAuthMetrics(registry);
   const trace = traceRequests(tracing, (req) => {
-    const method = req.headers[CHECK_REQUEST_HEADERS.mcpMethod];
-    const tool = req.headers[CHECK_REQUEST_HEADERS.mcpTool];
+    const described = decodeMessageHeaders((name) => {
+      const value = req.headers[name];
+      return typeof value === 'string' ? value : undefined;
+    });
+    const single = described && !described.batch ? described.messages[0] : undefined;
     return {
-      ...(typeof method === 'string' ? { [ATTR_MCP_METHOD_NAME]: method } : {}),
-      ...(typeof tool === 'string' ? { [ATTR_GEN_AI_TOOL_NAME]: tool } : {}),
+      ...(single?.method === undefined ? {} : { [ATTR_MCP_METHOD_NAME]: single.method }),
+      ...(single?.tool === undefined ? {} : { [ATTR_GEN_AI_TOOL_NAME]: single.tool }),
     };
   });
   return (request: Request, response: Response, next: NextFunction): void => {
