@@ -1,10 +1,14 @@
 import type { ScopesHistoryRepository } from './scopes-history-repository.js';
 import type { ServerRepository } from './server-repository.js';
+import type { UsageRepository } from './usage-repository.js';
+import type { AuditRepository } from './audit-repository.js';
 
 /** Everything the registry keeps, on one database. */
 export interface RegistryStore {
   servers: ServerRepository;
   scopesHistory: ScopesHistoryRepository;
+  usage: UsageRepository;
+  audit: AuditRepository;
   /** Which backend holds the data: `sqlite` or `postgres`. */
   backend: 'sqlite' | 'postgres';
   close(): Promise<void>;

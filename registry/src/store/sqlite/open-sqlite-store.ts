@@ -3,6 +3,8 @@ import type { RepositoryOptions } from '../server-repository.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { sqliteScopesHistory } from './sqlite-scopes-history.js';
 import { sqliteServerRepository } from './sqlite-server-repository.js';
+import { sqliteUsageRepository } from './sqlite-usage-repository.js';
+import { sqliteAuditRepository } from './sqlite-audit-repository.js';
 
 /** The registry's store on DATA_DIR/registry.db: one connection shared by every repository. */
 export async function openSqliteStore(dataDirectory: string, options: RepositoryOptions = {}): Promise<RegistryStore> {
@@ -14,6 +16,8 @@ export async function openSqliteStore(dataDirectory: string, options: Repository
     backend: 'sqlite',
     servers: sqliteServerRepository(db, options, () => undefined),
     scopesHistory: sqliteScopesHistory(db, options),
+    usage: sqliteUsageRepository(db),
+    audit: sqliteAuditRepository(db, options),
     close: async () => close(),
   };
 }
