@@ -17,6 +17,7 @@ import { createServerService } from './services/server-service.js';
 import { openRegistryStore } from './store/open-registry-store.js';
 import type { PostgresOptions } from './store/postgres/open-postgres-pool.js';
 import { createRegistryTelemetry } from './telemetry/registry-telemetry.js';
+import { createRegistryAnalytics, type AnalyticsSettings } from './analytics/create-registry-analytics.js';
 import type { TracingSettings } from '@mcpgw/lib/telemetry/tracing-settings.js';
 
 export interface RegistryOptions {
@@ -42,6 +43,8 @@ export interface RegistryOptions {
   mcpRegistry?: McpRegistrySettings;
   /** Where spans go over OTLP/HTTP; undefined makes none. */
   tracing?: TracingSettings;
+  /** Usage analytics retention; default METRICS_RETENTION_DAYS from main.ts, else 90 days. */
+  analytics?: AnalyticsSettings;
 }
 
 export type RunningRegistry = RunningServer;
@@ -56,7 +59,9 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     throw error;
   });
   const telemetry = createRegistryTelemetry(options.tracing);
+  const cleanups: Array<() => void> = [];
   const release = async (): Promise<void> => {
+    for (const cleanup of cleanups) cleanup();
     scopes.close();
     await store.close();
     await telemetry.close();
@@ -70,9 +75,16 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const { publicJwk } = await loadOrCreateSigningKey(options.dataDir);
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
+    const servers = createServerService(store.servers);
+    const scopesEditor = createScopesService(store.scopesHistory, scopes);
+    const analytics = createRegistryAnalytics({
+      store, servers, scopesEditor, verifier, scopes, internalToken, logger, metrics: telemetry.metrics,
+      ...(options.analytics ? { settings: options.analytics } : {}),
+    });
+    cleanups.push(() => analytics.close());
     const app = createApp({
-      servers: createServerService(store.servers),
-      scopesEditor: createScopesService(store.scopesHistory, scopes),
+      servers,
+      scopesEditor,
       verifier,
       scopes,
       internalToken,
@@ -80,6 +92,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       logger,
       mcpRegistrySettings,
       telemetry,
+      analytics,
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);

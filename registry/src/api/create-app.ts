@@ -16,6 +16,7 @@ import { SCOPES_API_PATH, scopesRouter } from './scopes-router.js';
 import { SERVERS_API_PATH, serversRouter } from './servers-router.js';
 import type { RegistryTelemetry } from '../telemetry/registry-telemetry.js';
 import { telemetryRouter } from '../telemetry/telemetry-router.js';
+import type { RegistryAnalytics } from '../analytics/create-registry-analytics.js';
 
 export interface RegistryAppDependencies {
   servers: ServerService;
@@ -29,6 +30,8 @@ export interface RegistryAppDependencies {
   mcpRegistrySettings: McpRegistrySettings;
   /** Metrics (GET /metrics) and request spans. */
   telemetry: RegistryTelemetry;
+  /** Usage ingest and analytics, the audit log and its API. */
+  analytics: RegistryAnalytics;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -41,6 +44,7 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(telemetryRouter(dependencies.telemetry));
   app.use(publicRouter(dependencies));
   app.use(routesFeedRouter(dependencies));
+  app.use(dependencies.analytics.router);
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));
   app.use(registryV0Router(dependencies));
