@@ -16,6 +16,8 @@ import { METRICS_PATH, serveMetrics } from '@mcpgw/lib/telemetry/serve-metrics.j
 import { createTracing } from '@mcpgw/lib/telemetry/tracing.js';
 import type { TracingSettings } from '@mcpgw/lib/telemetry/tracing-settings.js';
 import { authTelemetry } from './telemetry/auth-telemetry.js';
+import { defineUsageReportMetrics } from '@mcpgw/lib/telemetry/mcp-metrics.js';
+import { createUsageReporter } from '@mcpgw/lib/telemetry/usage-reporter.js';
 
 export interface AuthServerOptions {
   port: number;
@@ -29,6 +31,8 @@ export interface AuthServerOptions {
   tokenCache?: VerifiedTokenCacheSettings;
   /** Where spans go over OTLP/HTTP; undefined makes none. */
   tracing?: TracingSettings;
+  /** Reports every access check to the registry for usage analytics. */
+  usage?: { registryUrl: string; internalToken: string; flushIntervalMs?: number };
   logger?: Logger;
 }
 
@@ -49,6 +53,8 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
   const metrics = createMetricsRegistry();
   const tracing = createTracing('mcp-auth-server', options.tracing);
   const answerMetrics = serveMetrics(metrics);
+  const dropped = defineUsageReportMetrics(metrics).dropped;
+  const usage = options.usage && createUsageReporter({ ...options.usage, logger, onDropped: (count) => dropped.inc(count) });
 
   const app = express();
   app.disable('x-powered-by');
@@ -59,7 +65,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
   app.get(METRICS_PATH, (request, response) => {
     answerMetrics(request, response);
   });
-  app.get(CHECK_PATH, authTelemetry(metrics, tracing));
+  app.get(CHECK_PATH, authTelemetry(metrics, tracing, usage));
   app.use(challengeContext({
     gatewayPublicUrl: identity.gatewayPublicUrl,
     scope: [...new Set(identity.providers.flatMap((provider) => provider.scopes))].join(' '),
@@ -74,6 +80,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
     running = await listen(createServer(app), options.port, options.host);
   } catch (error) {
     scopes.close();
+    await usage?.close();
     await tracing?.shutdown();
     throw error;
   }
@@ -84,6 +91,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
     close: async () => {
       scopes.close();
       await running.close();
+      await usage?.close();
       await tracing?.shutdown();
     },
   };

@@ -1,4 +1,4 @@
-import { dataDir, DEFAULT_PORTS, envBytes, envDuration, envInt, envString } from '@mcpgw/lib/config/env.js';
+import { dataDir, DEFAULT_PORTS, envBool, envBytes, envDuration, envInt, envString } from '@mcpgw/lib/config/env.js';
 import { loadInternalToken } from '@mcpgw/lib/internal/internal-token.js';
 import { createLogger } from '@mcpgw/lib/logging/logger.js';
 import { closeOnSignal } from '@mcpgw/lib/process/run-until-signal.js';
@@ -23,6 +23,7 @@ try {
     decisionCacheMs: envDuration('GATEWAY_DECISION_CACHE', GATEWAY_DEFAULTS.decisionCacheMs),
     metricsPort: envInt('GATEWAY_METRICS_PORT', GATEWAY_DEFAULTS.metricsPort),
     ...tracingOptionFromEnv(),
+    ...(envBool('USAGE_ANALYTICS', true) ? { usage: {} } : {}),
     allowedOrigins: envString('GATEWAY_ALLOWED_ORIGINS', '').split(',').map((origin) => origin.trim()).filter(Boolean),
     logger,
   });

@@ -73,6 +73,8 @@ export interface GatewayOptions {
   metricsPort?: number;
   /** Where spans go over OTLP/HTTP; undefined makes none. */
   tracing?: TracingSettings;
+  /** Reports every tools/call to the registry (registryUrl, with internalToken) for usage analytics. */
+  usage?: { flushIntervalMs?: number };
   logger?: Logger;
 }
 
@@ -102,6 +104,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
     host: options.host ?? GATEWAY_DEFAULTS.host,
     ...(options.tracing ? { tracing: options.tracing } : {}),
+    ...(options.usage ? { usage: { registryUrl: options.registryUrl, internalToken: options.internalToken, ...options.usage } } : {}),
+    logger,
   });
   const access = cacheAccessGrants(createAccessChecker({ authUrl: options.authUrl, timeoutMs: settings.authTimeoutMs }), {
     ttlMs: settings.decisionCacheMs,
@@ -205,6 +209,9 @@ function validateOptions(options: GatewayOptions) {
     if (!/^https?:\/\/[^/]/.test(value ?? '')) problems.push(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
   }
   if (!options.routeSource && !options.internalToken) problems.push('internalToken is required to read the registry route feed');
+  if (options.usage && (!/^https?:\/\/[^/]/.test(options.registryUrl ?? '') || !options.internalToken)) {
+    problems.push('usage reporting needs registryUrl and internalToken');
+  }
   if (problems.length > 0) throw new Error(`invalid gateway options:\n  ${problems.join('\n  ')}`);
   return { ...settings, sseKeepAliveMs, decisionCacheMs };
 }

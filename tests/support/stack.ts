@@ -84,7 +84,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const tracing = options.tracing ? { tracing: options.tracing } : {};
     const registry = await startRegistry({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), internalToken, ...(identity ? { identity } : {}), ...tracing });
     closables.push(registry);
-    const auth = await startAuthServer({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}), ...tracing });
+    const usage = { registryUrl: registry.url, internalToken, flushIntervalMs: 100 };
+    const auth = await startAuthServer({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}), ...tracing, usage });
     closables.push(auth);
     const gateway = await startGateway({
       port: gatewayPort,
@@ -97,6 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logger: silent(),
       metricsPort: 0,
       ...tracing,
+      usage: { flushIntervalMs: 100 },
       ...options.gateway,
     });
     closables.push(gateway);

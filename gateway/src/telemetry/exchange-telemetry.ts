@@ -15,6 +15,9 @@ import {
   ATTR_URL_PATH,
 } from '@mcpgw/lib/telemetry/span-attributes.js';
 import type { Tracing } from '@mcpgw/lib/telemetry/tracing.js';
+import type { UsageReporter } from '@mcpgw/lib/telemetry/usage-reporter.js';
+import { IDENTITY_HEADERS } from '@mcpgw/lib/check/check-contract.js';
+import type { AccessGrant } from '../authz/check-access.js';
 import type { JsonRpcMessageView } from '@mcpgw/lib/jsonrpc/message-view.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import type { Decision, GatewayMetrics } from './gateway-metrics.js';
@@ -24,6 +27,8 @@ export interface GatewayTelemetry {
   metrics: GatewayMetrics;
   /** Undefined when no OTLP endpoint is configured: then no span is ever made. */
   tracing: Tracing | undefined;
+  /** Receives a record of every tools/call for the registry's usage analytics, when configured. */
+  usage: UsageReporter | undefined;
 }
 
 /** `traceparent` (and `tracestate`) for a call the gateway makes; undefined without tracing. */
@@ -37,6 +42,9 @@ export class Exchange {
   #serverPath = NONE_LABEL;
   #mcpMethod = NONE_LABEL;
   #tool: string | undefined;
+  #toolName: string | undefined;
+  #clientId: string | null = null;
+  #failure: string | undefined;
   #decision: Decision = 'none';
   #closeStream: (() => void) | undefined;
   #upstreamSpan: Span | undefined;
@@ -69,7 +77,10 @@ export class Exchange {
     this.#serverPath = serverPath;
     this.#mcpMethod = mcpMethodLabel(messages, batch);
     const single = !batch && messages?.length === 1 ? messages[0] : undefined;
-    if (single?.tool !== undefined) this.#tool = toolLabel(single.tool, registeredTools);
+    if (single?.tool !== undefined) {
+      this.#tool = toolLabel(single.tool, registeredTools);
+      this.#toolName = single.tool;
+    }
     const span = this.#span;
     if (span) {
       span.updateName(`${this.#httpMethod} ${serverPath}`);
@@ -83,12 +94,13 @@ export class Exchange {
   }
 
   /** Runs the access check, timing it and, with tracing, in a child span whose context the check carries. */
-  async checkAccess<T>(check: (headers: TraceHeaders) => Promise<T>): Promise<T> {
+  async checkAccess<T extends AccessGrant>(check: (headers: TraceHeaders) => Promise<T>): Promise<T> {
     const started = performance.now();
     const child = this.#child('auth check', SpanKind.CLIENT);
     try {
       const grant = await check(child?.headers);
       this.#decision = 'allow';
+      this.#clientId = grant.identity[IDENTITY_HEADERS.clientId] ?? null;
       return grant;
     } catch (error) {
       const code = error instanceof GatewayError ? error.code : undefined;
@@ -114,6 +126,7 @@ export class Exchange {
       return answer;
     } catch (error) {
       const code = error instanceof GatewayError ? error.code : 'GW_INTERNAL';
+      this.#failure = code;
       if (code !== 'GW_REQUEST_ABORTED') this.telemetry.metrics.recordUpstreamError(this.#serverPath, code);
       child?.span.setAttribute(ATTR_ERROR_TYPE, code);
       child?.span.setStatus({ code: SpanStatusCode.ERROR, message: code });
@@ -135,9 +148,25 @@ export class Exchange {
     return { span, headers };
   }
 
+  #report(usage: UsageReporter, res: ServerResponse, completed: boolean, seconds: number): void {
+    const success = completed && res.statusCode < 400;
+    usage.report({
+      kind: 'tool',
+      at: new Date().toISOString(),
+      serverPath: this.#serverPath,
+      tool: (this.#toolName as string).slice(0, 256),
+      clientId: this.#clientId === null ? null : this.#clientId.slice(0, 256),
+      success,
+      reason: success ? null : (this.#failure ?? (completed ? `http_${res.statusCode}` : 'client_gone')),
+      durationMs: seconds * 1000,
+    });
+  }
+
   #end(res: ServerResponse): void {
     this.#closeStream?.();
     const completed = res.writableFinished;
+    const seconds = (performance.now() - this.#startedAt) / 1000;
+    if (this.telemetry.usage && this.#toolName !== undefined && this.#decision === 'allow') this.#report(this.telemetry.usage, res, completed, seconds);
     this.telemetry.metrics.recordExchange({
       serverPath: this.#serverPath,
       mcpMethod: this.#mcpMethod,
@@ -145,7 +174,7 @@ export class Exchange {
       tool: this.#tool,
       status: res.statusCode,
       completed,
-      seconds: (performance.now() - this.#startedAt) / 1000,
+      seconds,
     });
     const span = this.#span;
     if (!span) return;

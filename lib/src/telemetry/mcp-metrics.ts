@@ -156,3 +156,14 @@ export function statusClassOf(status: number): string {
 }
 
 const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
+/** Recorded by the gateway and the auth-server, which send usage records to the registry. */
+export function defineUsageReportMetrics(registry: Registry) {
+  return {
+    dropped: new Counter({
+      name: 'mcp_usage_records_dropped_total',
+      help: 'Usage records this service dropped instead of sending to the registry (queue full, registry unreachable or refusing)',
+      registers: [registry],
+    }),
+  };
+}
