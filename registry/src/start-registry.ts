@@ -78,7 +78,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const servers = createServerService(store.servers);
     const scopesEditor = createScopesService(store.scopesHistory, scopes);
     const analytics = createRegistryAnalytics({
-      store, servers, scopesEditor, verifier, scopes, internalToken, logger, metrics: telemetry.metrics,
+      store, servers, verifier, scopes, internalToken, logger, metrics: telemetry.metrics,
       ...(options.analytics ? { settings: options.analytics } : {}),
     });
     cleanups.push(() => analytics.close());

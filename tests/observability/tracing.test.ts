@@ -80,6 +80,7 @@ describe('traces of a request through the stack, exported over OTLP/HTTP', () =>
     const span = await receiver.waitFor((spans) => spans.find((candidate) => candidate.traceId === traceId && candidate.service === 'mcp-registry'));
     assert.equal(span.parentSpanId, parent);
     assert.equal(span.attributes['http.response.status_code'], 200);
+    assert.ok(!receiver.spans.some((candidate) => candidate.service === 'mcp-registry' && candidate.name.includes('/internal/')), 'route polls make no spans');
   });
 
   test('no token or user appears in any exported attribute', async () => {

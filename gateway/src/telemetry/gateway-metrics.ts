@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DURATION_BUCKETS_SECONDS, defineToolMetrics, statusClassOf } from '@mcpgw/lib/telemetry/mcp-metrics.js';
+import { LabelChildren } from './label-children.js';
 
 /** How an access check ended: `allow`, `deny` (403), `unauthenticated` (401), `error` (fails closed) or `none` (no check made). */
 export type Decision = 'allow' | 'deny' | 'unauthenticated' | 'error' | 'none';
@@ -27,17 +28,10 @@ export interface GatewayMetrics {
   openStream(serverPath: string): () => void;
 }
 
-interface Observer {
-  observe(value: number): void;
-}
-interface Incrementer {
-  inc(value?: number): void;
-}
-
 /**
  * The gateway's own metrics (`mcp_gateway_*`) and the original tool and protocol metrics, defined on
- * `registry`. Label children are looked up once per label combination and kept, so that recording a
- * request costs a map lookup and an increment.
+ * `registry`. Label children are made once per label combination and kept (see LabelChildren), so that
+ * recording a request costs a few map lookups and the increments.
  */
 export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const tools = defineToolMetrics(registry);
@@ -99,47 +93,44 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     registers: [registry],
   });
 
-  const children = new Map<string, unknown>();
-  const child = <T>(key: string, make: () => T): T => {
-    let found = children.get(key) as T | undefined;
-    if (found === undefined) {
-      found = make();
-      children.set(key, found);
-    }
-    return found;
-  };
+  const requestCounts = new LabelChildren((path, method, decision, statusClass) => requests.labels(path, method, decision, statusClass));
+  const requestDurations = new LabelChildren((path, method) => requestDuration.labels(path, method));
+  const protocolLatency = new LabelChildren((path, method) => tools.protocolLatency.labels(path, method));
+  const toolCounts = new LabelChildren((path, tool, status) => tools.executions.labels(path, tool, status));
+  const toolDurations = new LabelChildren((path, tool, status) => tools.duration.labels(path, tool, status));
+  const authCheckDurations = new LabelChildren((decision) => authChecks.labels(decision));
+  const upstreamDurations = new LabelChildren((path) => upstreamDuration.labels(path));
+  const upstreamErrorCounts = new LabelChildren((path, code) => upstreamErrors.labels(path, code));
+  const streamGauges = new LabelChildren((path) => openStreams.labels(path));
   const hit = decisionCache.labels('hit');
   const miss = decisionCache.labels('miss');
 
   return {
     recordExchange(record) {
       const statusClass = record.completed ? statusClassOf(record.status) : '0xx';
-      const path = record.serverPath;
-      const method = record.mcpMethod;
-      child<Incrementer>(`r\n${path}\n${method}\n${record.decision}\n${statusClass}`, () => requests.labels(path, method, record.decision, statusClass)).inc();
-      child<Observer>(`d\n${path}\n${method}`, () => requestDuration.labels(path, method)).observe(record.seconds);
+      requestCounts.get(record.serverPath, record.mcpMethod, record.decision, statusClass).inc();
+      requestDurations.get(record.serverPath, record.mcpMethod).observe(record.seconds);
       if (record.decision !== 'allow') return;
-      child<Observer>(`p\n${path}\n${method}`, () => tools.protocolLatency.labels(path, method)).observe(record.seconds);
+      protocolLatency.get(record.serverPath, record.mcpMethod).observe(record.seconds);
       if (record.tool === undefined) return;
-      const tool = record.tool;
       const status = record.completed && record.status < 400 ? 'success' : 'error';
-      child<Incrementer>(`t\n${path}\n${tool}\n${status}`, () => tools.executions.labels(path, tool, status)).inc();
-      child<Observer>(`T\n${path}\n${tool}\n${status}`, () => tools.duration.labels(path, tool, status)).observe(record.seconds);
+      toolCounts.get(record.serverPath, record.tool, status).inc();
+      toolDurations.get(record.serverPath, record.tool, status).observe(record.seconds);
     },
     recordAuthCheck(decision, seconds) {
-      child<Observer>(`a\n${decision}`, () => authChecks.labels(decision)).observe(seconds);
+      authCheckDurations.get(decision).observe(seconds);
     },
     recordDecisionCache(found) {
       (found ? hit : miss).inc();
     },
     recordUpstream(serverPath, seconds) {
-      child<Observer>(`u\n${serverPath}`, () => upstreamDuration.labels(serverPath)).observe(seconds);
+      upstreamDurations.get(serverPath).observe(seconds);
     },
     recordUpstreamError(serverPath, code) {
-      child<Incrementer>(`e\n${serverPath}\n${code}`, () => upstreamErrors.labels(serverPath, code)).inc();
+      upstreamErrorCounts.get(serverPath, code).inc();
     },
     openStream(serverPath) {
-      const gauge = child(`s\n${serverPath}`, () => openStreams.labels(serverPath));
+      const gauge = streamGauges.get(serverPath);
       gauge.inc();
       let open = true;
       return () => {

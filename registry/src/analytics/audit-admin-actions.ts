@@ -1,16 +1,17 @@
+import { readFile } from 'node:fs/promises';
 import type { Request, RequestHandler } from 'express';
 import type { Caller } from '../auth/authenticate-caller.js';
 import { SCOPES_API_PATH } from '../api/scopes-router.js';
 import { SERVERS_API_PATH } from '../api/servers-router.js';
 import { parseServerPath } from '../services/parse-server-input.js';
-import type { ScopesService } from '../services/scopes/scopes-service.js';
 import type { ServerService } from '../services/server-service.js';
 import type { AuditTrail } from './audit-trail.js';
 
 export interface AuditAdminDependencies {
   audit: AuditTrail;
   servers: ServerService;
-  scopesEditor: ScopesService;
+  /** scopes.yml, read as is before and after a scopes edit. */
+  scopesFile: string;
 }
 
 interface Change {
@@ -25,12 +26,9 @@ interface Change {
  * Records every successful change through the servers and scopes APIs in the audit log: who, what,
  * when, and the thing as read just before and just after the change.
  */
-export function auditAdminActions({ audit, servers, scopesEditor }: AuditAdminDependencies): RequestHandler {
+export function auditAdminActions({ audit, servers, scopesFile }: AuditAdminDependencies): RequestHandler {
   const readServer = (path: string | undefined) => async () => (path === undefined ? null : servers.get(path).catch(() => null));
-  const readScopes = async () => {
-    const view = await scopesEditor.current();
-    return { revision: view.revision, text: view.text };
-  };
+  const readScopes = async () => ({ text: await readFile(scopesFile, 'utf8') });
 
   const describe = (request: Request): Change | undefined => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return undefined;
@@ -57,7 +55,8 @@ export function auditAdminActions({ audit, servers, scopesEditor }: AuditAdminDe
 
   return async (request, response, next) => {
     const change = describe(request);
-    if (change === undefined) return next();
+    // Without credentials the request is refused before it changes anything: nothing to read.
+    if (change === undefined || (request.get('authorization') === undefined && request.get('x-authorization') === undefined)) return next();
     const before = await change.read().catch(() => null);
     response.once('finish', () => {
       const caller = response.locals.caller as Caller | undefined;

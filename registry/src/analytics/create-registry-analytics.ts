@@ -3,7 +3,6 @@ import { Counter, type Registry } from 'prom-client';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
 import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
-import type { ScopesService } from '../services/scopes/scopes-service.js';
 import type { ServerService } from '../services/server-service.js';
 import type { RegistryStore } from '../store/registry-store.js';
 import { ANALYTICS_API_PATH, analyticsRouter } from './analytics-router.js';
@@ -33,7 +32,6 @@ export interface RegistryAnalytics {
 export function createRegistryAnalytics(dependencies: {
   store: Pick<RegistryStore, 'usage' | 'audit'>;
   servers: ServerService;
-  scopesEditor: ScopesService;
   verifier: TokenVerifier;
   scopes: ScopesSource;
   internalToken: string;
@@ -50,7 +48,7 @@ export function createRegistryAnalytics(dependencies: {
     registers: [dependencies.metrics],
   });
   const router = Router();
-  router.use(auditAdminActions({ audit, servers: dependencies.servers, scopesEditor: dependencies.scopesEditor }));
+  router.use(auditAdminActions({ audit, servers: dependencies.servers, scopesFile: scopes.file }));
   router.use(usageIngestRouter({ usage: store.usage, internalToken: dependencies.internalToken, logger, records }));
   router.use(ANALYTICS_API_PATH, analyticsRouter({ analytics: createAnalyticsService(store.usage), verifier, scopes }));
   router.use(auditRouter({ audit: store.audit, verifier, scopes }));

@@ -10,9 +10,14 @@ import type { RegistryTelemetry } from './registry-telemetry.js';
 export function telemetryRouter(telemetry: RegistryTelemetry): Router {
   const router = Router();
   const answerMetrics = serveMetrics(telemetry.metrics);
-  router.use(traceRequests(telemetry.tracing));
+  router.use(traceRequests(telemetry.tracing, undefined, isHousekeeping));
   router.get(METRICS_PATH, (request, response) => {
     answerMetrics(request, response);
   });
   return router;
+}
+
+/** Scrapes, health probes and the services' internal calls (route polls, usage batches): no span each. */
+function isHousekeeping(path: string): boolean {
+  return path === METRICS_PATH || path === '/health' || path.startsWith('/internal/');
 }
