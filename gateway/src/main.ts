@@ -2,6 +2,7 @@ import { dataDir, DEFAULT_PORTS, envBool, envBytes, envDuration, envInt, envStri
 import { loadInternalToken } from '@mcpgw/lib/internal/internal-token.js';
 import { createLogger } from '@mcpgw/lib/logging/logger.js';
 import { closeOnSignal } from '@mcpgw/lib/process/run-until-signal.js';
+import { tracingOptionFromEnv } from '@mcpgw/lib/telemetry/tracing-settings.js';
 import { GATEWAY_DEFAULTS, startGateway } from './start-gateway.js';
 import { PREFIX_MODES, type PrefixMode } from './virtual/virtual-names.js';
 
@@ -21,6 +22,9 @@ try {
     upstreamTimeoutMs: envInt('GATEWAY_UPSTREAM_TIMEOUT_MS', GATEWAY_DEFAULTS.upstreamTimeoutMs),
     sseKeepAliveMs: envDuration('GATEWAY_SSE_KEEPALIVE', GATEWAY_DEFAULTS.sseKeepAliveMs),
     decisionCacheMs: envDuration('GATEWAY_DECISION_CACHE', GATEWAY_DEFAULTS.decisionCacheMs),
+    metricsPort: envInt('GATEWAY_METRICS_PORT', GATEWAY_DEFAULTS.metricsPort),
+    ...tracingOptionFromEnv(),
+    ...(envBool('USAGE_ANALYTICS', true) ? { usage: {} } : {}),
     allowedOrigins: envString('GATEWAY_ALLOWED_ORIGINS', '').split(',').map((origin) => origin.trim()).filter(Boolean),
     virtualMcp: envBool('GATEWAY_VIRTUAL_MCP', true) && {
       prefixMode: prefixMode(envString('GATEWAY_VIRTUAL_PREFIX', GATEWAY_DEFAULTS.virtualMcp.prefixMode)),
@@ -29,7 +33,7 @@ try {
     },
     logger,
   });
-  logger.info({ url: gateway.url }, `gateway listening on ${gateway.url}`);
+  logger.info({ url: gateway.url, metricsUrl: gateway.metricsUrl }, `gateway listening on ${gateway.url}, metrics on ${gateway.metricsUrl}/metrics`);
   closeOnSignal(gateway.close, logger);
 } catch (error) {
   logger.fatal({ err: error }, `gateway failed to start: ${(error as Error).message}`);

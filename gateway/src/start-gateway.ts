@@ -17,6 +17,8 @@ import type { RouteSource } from './routes/route-source.js';
 import { createUpgradeForwarder } from './websocket/forward-upgrade.js';
 import { createUpgradeHandler } from './websocket/handle-upgrade.js';
 import { createVirtualMcpEndpoint, type VirtualMcpSettings } from './virtual/serve-virtual-mcp.js';
+import { startGatewayTelemetry } from './telemetry/start-gateway-telemetry.js';
+import type { TracingSettings } from '@mcpgw/lib/telemetry/tracing-settings.js';
 
 export const GATEWAY_DEFAULTS = {
   host: '127.0.0.1',
@@ -29,6 +31,8 @@ export const GATEWAY_DEFAULTS = {
   /** What main.ts uses when GATEWAY_DECISION_CACHE is unset; startGateway alone caches nothing. */
   decisionCacheMs: 500,
   virtualMcp: { prefixMode: 'always', idleMs: 30 * 60_000, maxSessions: 10_000 } satisfies Omit<VirtualMcpSettings, 'callTimeoutMs'>,
+  /** What main.ts uses when GATEWAY_METRICS_PORT is unset; startGateway alone serves no metrics. */
+  metricsPort: 9464,
 } as const;
 
 export interface GatewayOptions {
@@ -66,12 +70,23 @@ export interface GatewayOptions {
   protectedResource?: ProtectedResourceSettings;
   /** The virtual MCP server at /mcp (on by default); false turns it off. */
   virtualMcp?: Partial<VirtualMcpSettings> | false;
+  /**
+   * Port of the separate GET /metrics listener (0 picks a free one); undefined serves no metrics. The
+   * public port never answers /metrics.
+   */
+  metricsPort?: number;
+  /** Where spans go over OTLP/HTTP; undefined makes none. */
+  tracing?: TracingSettings;
+  /** Reports every tools/call to the registry (registryUrl, with internalToken) for usage analytics. */
+  usage?: { flushIntervalMs?: number };
   logger?: Logger;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
+  /** `http://host:port` of the metrics listener, when there is one. */
+  metricsUrl: string | undefined;
   /** Stops polling, ends open GET event streams, lets other requests finish, then closes. */
   close(): Promise<void>;
 }
@@ -89,9 +104,17 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
   });
   const routes = createLiveRoutes(source, logger);
+  const telemetry = await startGatewayTelemetry({
+    ...(options.metricsPort === undefined ? {} : { metricsPort: options.metricsPort }),
+    host: options.host ?? GATEWAY_DEFAULTS.host,
+    ...(options.tracing ? { tracing: options.tracing } : {}),
+    ...(options.usage ? { usage: { registryUrl: options.registryUrl, internalToken: options.internalToken, ...options.usage } } : {}),
+    logger,
+  });
   const access = cacheAccessGrants(createAccessChecker({ authUrl: options.authUrl, timeoutMs: settings.authTimeoutMs }), {
     ttlMs: settings.decisionCacheMs,
     maxEntries: DEFAULT_DECISION_CACHE_ENTRIES,
+    onLookup: (hit) => telemetry.metrics.recordDecisionCache(hit),
   });
   const forwarder = createForwarder({ upstreamTimeoutMs: settings.upstreamTimeoutMs });
   const origins = compileOriginPolicy(options.allowedOrigins ?? []);
@@ -127,6 +150,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     origins,
     sseKeepAliveMs: settings.sseKeepAliveMs,
     protectedResource: createProtectedResourceHandler({ ...resource, publicUrl: () => publicUrl ?? '', routes }),
+    telemetry,
   }));
   server.on('upgrade', createUpgradeHandler({
     routes,
@@ -155,6 +179,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await routes.close();
     access.close();
     forwarder.close();
+    await telemetry.close();
     throw error;
   }
   const { url, port } = running;
@@ -167,6 +192,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   return {
     url,
     port,
+    metricsUrl: telemetry.metricsUrl,
     close: () => {
       closing ??= (async () => {
         await virtualMcp?.close();
@@ -175,6 +201,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         await stop();
         access.close();
         forwarder.close();
+        await telemetry.close();
       })();
       return closing;
     },
@@ -206,6 +233,9 @@ function validateOptions(options: GatewayOptions) {
     if (!/^https?:\/\/[^/]/.test(value ?? '')) problems.push(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
   }
   if (!options.routeSource && !options.internalToken) problems.push('internalToken is required to read the registry route feed');
+  if (options.usage && (!/^https?:\/\/[^/]/.test(options.registryUrl ?? '') || !options.internalToken)) {
+    problems.push('usage reporting needs registryUrl and internalToken');
+  }
   if (problems.length > 0) throw new Error(`invalid gateway options:\n  ${problems.join('\n  ')}`);
   return { ...settings, sseKeepAliveMs, decisionCacheMs };
 }

@@ -2,6 +2,8 @@ import { dataDir, DEFAULT_PORTS, envInt, envOptional, envString, scopesFile } fr
 import { createLogger } from '@mcpgw/lib/logging/logger.js';
 import { closeOnSignal } from '@mcpgw/lib/process/run-until-signal.js';
 import { startRegistry } from './start-registry.js';
+import { tracingOptionFromEnv } from '@mcpgw/lib/telemetry/tracing-settings.js';
+import { ANALYTICS_DEFAULTS } from './analytics/create-registry-analytics.js';
 
 const logger = createLogger('registry');
 try {
@@ -11,6 +13,8 @@ try {
     dataDir: dataDir(),
     ...databaseFromEnv(),
     scopesFile: scopesFile(),
+    ...tracingOptionFromEnv(),
+    analytics: { retentionDays: retentionDaysFromEnv() },
     logger,
   });
   logger.info({ url: registry.url }, `registry listening on ${registry.url}`);
@@ -24,4 +28,11 @@ try {
 function databaseFromEnv(): { database?: { url: string } } {
   const url = envOptional('DATABASE_URL');
   return url === undefined ? {} : { database: { url } };
+}
+
+/** METRICS_RETENTION_DAYS: how long usage records are kept, at least one day. */
+function retentionDaysFromEnv(): number {
+  const days = envInt('METRICS_RETENTION_DAYS', ANALYTICS_DEFAULTS.retentionDays);
+  if (days < 1) throw new Error('METRICS_RETENTION_DAYS must be at least 1');
+  return days;
 }

@@ -25,6 +25,9 @@ import { loadCredentialsKey } from './credentials/credentials-key.js';
 import { createUpstreamCredentials } from './credentials/upstream-credentials.js';
 import { tokenVendingSettingsFromEnv, type TokenVendingSettings } from './tokens/token-vending-settings.js';
 import type { PostgresOptions } from './store/postgres/open-postgres-pool.js';
+import { createRegistryTelemetry } from './telemetry/registry-telemetry.js';
+import { createRegistryAnalytics, type AnalyticsSettings } from './analytics/create-registry-analytics.js';
+import type { TracingSettings } from '@mcpgw/lib/telemetry/tracing-settings.js';
 
 export interface RegistryOptions {
   /** 0 picks a free port. */
@@ -55,6 +58,10 @@ export interface RegistryOptions {
   credentialsKey?: Buffer;
   /** POST /api/tokens lifetimes and rate; default from TOKEN_VENDING_*. */
   tokenVending?: TokenVendingSettings;
+  /** Where spans go over OTLP/HTTP; undefined makes none. */
+  tracing?: TracingSettings;
+  /** Usage analytics retention; default METRICS_RETENTION_DAYS from main.ts, else 90 days. */
+  analytics?: AnalyticsSettings;
 }
 
 export type RunningRegistry = RunningServer;
@@ -68,9 +75,13 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     scopes.close();
     throw error;
   });
+  const telemetry = createRegistryTelemetry(options.tracing);
+  const cleanups: Array<() => void> = [];
   const release = async (): Promise<void> => {
+    for (const cleanup of cleanups) cleanup();
     scopes.close();
     await store.close();
+    await telemetry.close();
   };
   try {
     const identity = options.identity ?? identitySettingsFromEnv();
@@ -83,12 +94,18 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const loginSettings = options.login ?? loginSettingsFromEnv(options.dataDir);
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
+    const servers = createServerService(store.servers, createUpstreamCredentials(options.credentialsKey ?? loadCredentialsKey(options.dataDir)), (path) =>
+      logger.error({ path }, 'the upstream credential of this server does not open with the credentials key; routed without it; set it again'),
+    );
     const scopesEditor = createScopesService(store.scopesHistory, scopes);
     const keycloakAdmin = options.keycloakAdmin === undefined ? keycloakAdminSettingsIfConfigured() : (options.keycloakAdmin ?? undefined);
+    const analytics = createRegistryAnalytics({
+      store, servers, verifier, scopes, internalToken, logger, metrics: telemetry.metrics,
+      ...(options.analytics ? { settings: options.analytics } : {}),
+    });
+    cleanups.push(() => analytics.close());
     const app = createApp({
-      servers: createServerService(store.servers, createUpstreamCredentials(options.credentialsKey ?? loadCredentialsKey(options.dataDir)), (path) =>
-        logger.error({ path }, 'the upstream credential of this server does not open with the credentials key; routed without it; set it again'),
-      ),
+      servers,
       virtualServers: createVirtualServerService(store.virtualServers),
       scopesEditor,
       idpAdmin: keycloakAdmin && createIdpAdminService(keycloakAdmin, scopesEditor),
@@ -104,6 +121,8 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       signingKey,
       tokenSettings,
       tokenVending: options.tokenVending ?? tokenVendingSettingsFromEnv(),
+      telemetry,
+      analytics,
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);

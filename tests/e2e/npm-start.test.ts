@@ -21,7 +21,7 @@ currenttime/other:
 interface Launched {
   child: ChildProcess;
   output: () => string;
-  ports: { GATEWAY_PORT: number; REGISTRY_PORT: number; AUTH_PORT: number; CURRENTTIME_PORT: number; NOTES_PORT: number };
+  ports: { GATEWAY_PORT: number; GATEWAY_METRICS_PORT: number; REGISTRY_PORT: number; AUTH_PORT: number; CURRENTTIME_PORT: number; NOTES_PORT: number };
   dataDir: string;
 }
 
@@ -29,6 +29,7 @@ interface Launched {
 async function launch(dataDir: string, scopesFile: string, extraEnv: Record<string, string>): Promise<Launched> {
   const ports = {
     GATEWAY_PORT: await freePort(),
+    GATEWAY_METRICS_PORT: await freePort(),
     REGISTRY_PORT: await freePort(),
     AUTH_PORT: await freePort(),
     CURRENTTIME_PORT: await freePort(),

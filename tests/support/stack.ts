@@ -13,6 +13,7 @@ import { startExampleServer } from '../../servers/src/start-example-server.js';
 import { freePort } from './free-port.js';
 import { makeTempDir } from './temp-dir.js';
 import { TEST_TOKEN_SETTINGS, TokenMint } from './tokens.js';
+import type { TracingSettings } from '@mcpgw/lib/telemetry/tracing-settings.js';
 
 
 interface Closable {
@@ -26,7 +27,8 @@ export interface Stack {
   scopesFile: string;
   mint: TokenMint;
   adminToken: string;
-  gateway: Closable;
+  /** metricsUrl: the gateway's separate /metrics listener. */
+  gateway: Closable & { metricsUrl: string | undefined };
   registry: Closable;
   auth: Closable;
   upstreams: Record<'currenttime' | 'notes', Closable>;
@@ -47,7 +49,7 @@ export interface StackOptions {
   scopes?: string;
   authTimeoutMs?: number;
   /** Gateway settings for transport tests (time-outs, keep-alive, allowed origins). */
-  gateway?: Pick<GatewayOptions, 'upstreamTimeoutMs' | 'sseKeepAliveMs' | 'allowedOrigins'>;
+  gateway?: Pick<GatewayOptions, 'upstreamTimeoutMs' | 'sseKeepAliveMs' | 'allowedOrigins' | 'decisionCacheMs'>;
   /**
    * Identity providers whose tokens the auth-server and the registry accept besides the stack's own.
    * The gateway then listens on a port chosen beforehand, so that every service knows its public URL.
@@ -59,6 +61,8 @@ export interface StackOptions {
   logStream?: NodeJS.WritableStream;
   /** Registry login, token vending settings. */
   registry?: Pick<RegistryOptions, 'login' | 'tokenVending'>;
+  /** OTLP/HTTP export of the spans of the registry, auth-server and gateway. */
+  tracing?: TracingSettings;
 }
 
 const TEST_JWKS: JwksSettings = { timeoutMs: 1500, cooldownMs: 0, cacheMaxAgeMs: 600_000 };
@@ -79,6 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       clockSkewSeconds: 60,
       jwks: options.jwks ?? TEST_JWKS,
     };
+    const tracing = options.tracing ? { tracing: options.tracing } : {};
     const registry = await startRegistry({
       port: 0,
       dataDir: temp.dir,
@@ -87,9 +92,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       internalToken,
       ...(identity ? { identity } : {}),
       ...options.registry,
+      ...tracing,
     });
     closables.push(registry);
-    const auth = await startAuthServer({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}) });
+    const usage = { registryUrl: registry.url, internalToken, flushIntervalMs: 100 };
+    const auth = await startAuthServer({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}), ...tracing, usage });
     closables.push(auth);
     const gateway = await startGateway({
       port: gatewayPort,
@@ -100,6 +107,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       routesPollMs: 50,
       authTimeoutMs: options.authTimeoutMs ?? 2000,
       logger: silent(),
+      metricsPort: 0,
+      ...tracing,
+      usage: { flushIntervalMs: 100 },
       ...options.gateway,
     });
     closables.push(gateway);

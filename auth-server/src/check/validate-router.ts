@@ -12,6 +12,7 @@ import { sendError } from '../errors/send-error.js';
 import { identityHeaders } from './identity-headers.js';
 import { listAllowanceHeaders } from './list-allowance-headers.js';
 import { readCheckRequest } from './read-check-request.js';
+import { noteAuthReason } from '../telemetry/auth-telemetry.js';
 
 export interface ValidateDependencies {
   verifier: TokenVerifier;
@@ -44,6 +45,7 @@ export function validateRouter({ verifier, scopes, logger }: ValidateDependencie
       if (!decision.allowed) {
         response.set('WWW-Authenticate', insufficientScopeChallenge(decision.reason, challengeOf(response)));
         const { code, reason, method, tool, prompt, uri } = decision;
+        noteAuthReason(response, code);
         response.status(403).json({ error: { code, message: reason, method, tool, prompt, uri } });
         return;
       }
@@ -52,6 +54,7 @@ export function validateRouter({ verifier, scopes, logger }: ValidateDependencie
       response.status(200).end();
     } catch (error) {
       logger.info({ event: 'auth.decision', requestId, allowed: false, code: (error as { code?: string }).code }, 'auth.decision');
+      noteAuthReason(response, (error as { code?: string }).code);
       sendError(response, error, logger);
     }
   });

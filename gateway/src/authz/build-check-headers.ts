@@ -14,6 +14,8 @@ export interface CheckRequestInput {
   requestId: string;
   /** The JSON-RPC messages of a POST; undefined for requests without a body. */
   mcp?: { messages: readonly JsonRpcMessageView[]; batch: boolean };
+  /** `traceparent` / `tracestate` of the check's span, when tracing is on; never part of a cached decision. */
+  traceHeaders?: Record<string, string>;
 }
 
 /** The headers of the auth_request call for one request (DESIGN 3.2). */
@@ -30,5 +32,6 @@ export function buildCheckHeaders(req: IncomingMessage, input: CheckRequestInput
     if (value !== undefined) headers[name] = value;
   }
   if (input.mcp) Object.assign(headers, encodeMessageHeaders(input.mcp.messages, input.mcp.batch));
+  if (input.traceHeaders) Object.assign(headers, input.traceHeaders);
   return headers;
 }

@@ -8,6 +8,8 @@ export interface DecisionCacheSettings {
   ttlMs: number;
   /** Most decisions kept; the oldest go first. */
   maxEntries: number;
+  /** Told whether each lookup found a decision. */
+  onLookup?: (hit: boolean) => void;
 }
 
 export const DEFAULT_DECISION_CACHE_ENTRIES = 10_000;
@@ -24,11 +26,13 @@ export function cacheAccessGrants(inner: AccessChecker, settings: DecisionCacheS
   return {
     async check(req: http.IncomingMessage, input) {
       const headers = buildCheckHeaders(req, input);
-      const { [REQUEST_ID_HEADER]: _requestId, ...decided } = headers;
+      const { [REQUEST_ID_HEADER]: _requestId, traceparent: _parent, tracestate: _state, ...decided } = headers;
       const key = JSON.stringify(decided);
       const at = now();
       const cached = grants.get(key);
-      if (cached && cached.expiresAtMs > at) return cached.grant;
+      const hit = cached !== undefined && cached.expiresAtMs > at;
+      settings.onLookup?.(hit);
+      if (hit) return cached.grant;
       if (cached) grants.delete(key);
       const grant = await inner.checkHeaders(headers);
       grants.set(key, { grant, expiresAtMs: at + settings.ttlMs });

@@ -15,6 +15,7 @@ import { planListFilter } from '../mcp/plan-list-filter.js';
 import type { StreamToolFilters } from '../mcp/stream-tool-filters.js';
 import type { LiveRoutes } from '../routes/live-routes.js';
 import type { VirtualMcpEndpoint } from '../virtual/serve-virtual-mcp.js';
+import { Exchange, type GatewayTelemetry } from '../telemetry/exchange-telemetry.js';
 import { resolveRoute } from '../routes/resolve-route.js';
 import { buildTargetUrl } from './build-target-url.js';
 import type { Forwarder } from './create-forwarder.js';
@@ -40,6 +41,8 @@ export interface RequestHandlerContext {
   protectedResource: ProtectedResourceHandler;
   /** Serves /mcp, the virtual MCP server, when it is on. */
   virtualMcp?: VirtualMcpEndpoint | undefined;
+  /** Metrics, and spans when an OTLP endpoint is configured. */
+  telemetry: GatewayTelemetry;
 }
 
 /**
@@ -53,7 +56,8 @@ export function createRequestHandler(context: RequestHandlerContext): (req: Inco
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const logger = context.logger.child({ requestId });
     const rpc: RpcContext | undefined = req.method === 'POST' ? { id: null } : undefined;
-    handle(context, req, res, requestId, rpc, logger).catch((error: unknown) => sendError(res, error, rpc, logger));
+    const exchange = new Exchange(context.telemetry, req, res);
+    handle(context, req, res, requestId, rpc, logger, exchange).catch((error: unknown) => sendError(res, error, rpc, logger));
   };
 }
 
@@ -64,6 +68,7 @@ async function handle(
   requestId: string,
   rpc: RpcContext | undefined,
   logger: Logger,
+  exchange: Exchange,
 ): Promise<void> {
   const target = splitRequestTarget(req.url);
   if (target.pathname === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -89,17 +94,19 @@ async function handle(
   if (cors) for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
 
   const match = await resolveRoute(context.routes, target.pathname);
+  exchange.routed(match.route.path, match.route.toolNames, parsed?.ok ? parsed.messages : undefined, parsed?.ok === true && parsed.batch);
   if (parsed && !parsed.ok) {
     throw new GatewayError(parsed.code === JSONRPC_PARSE_ERROR ? 'GW_PARSE_ERROR' : 'GW_INVALID_REQUEST', parsed.message);
   }
   const mcp = parsed?.ok ? { messages: parsed.messages, batch: parsed.batch } : undefined;
 
-  const grant = await context.access.check(req, {
+  const grant = await exchange.checkAccess((traceHeaders) => context.access.check(req, {
     originalUrl: `${schemeOf(req)}://${req.headers.host ?? 'localhost'}${req.url}`,
     serverPath: match.route.path,
     requestId,
     ...(mcp ? { mcp } : {}),
-  });
+    ...(traceHeaders ? { traceHeaders } : {}),
+  }));
 
   const { upstream } = match.route;
   const targetUrl = buildTargetUrl(upstream, match.rest, target.query);
@@ -122,14 +129,15 @@ async function handle(
     };
   }
 
-  const proxyRes = await context.forwarder.forward({
+  const proxyRes = await exchange.forward((traceHeaders) => context.forwarder.forward({
     method: req.method ?? 'GET',
     targetUrl,
-    headers,
+    headers: traceHeaders ? Object.assign(headers, traceHeaders) : headers,
     ...(body ? { body } : { stream: req }),
     ...(match.route.timeoutMs === undefined ? {} : { timeoutMs: match.route.timeoutMs }),
     ...(gone ? { signal: gone } : {}),
-  });
+  }));
+  if (String(proxyRes.headers['content-type'] ?? '').startsWith('text/event-stream')) exchange.streaming();
   await writeUpstreamResponse(res, proxyRes, plan);
   logger.debug({ method: req.method, route: match.route.path, status: proxyRes.statusCode }, 'proxied');
 }

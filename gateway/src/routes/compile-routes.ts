@@ -17,6 +17,8 @@ export interface CompiledRoute {
   timeoutMs: number | undefined;
   /** The upstream credential: headers (normalised names) set on every request to this upstream. */
   credential: ReadonlyArray<readonly [string, string]>;
+  /** The tools the registry discovered on the server; metrics name only these, others are `other`. */
+  toolNames: ReadonlySet<string>;
 }
 
 export interface UpstreamTarget {
@@ -94,7 +96,7 @@ export function compileRoutes(
       continue;
     }
     const timeoutMs = route.timeoutSeconds == null ? undefined : route.timeoutSeconds * 1000;
-    byPath.set(path, { path, serverName: route.serverName, enabled: route.enabled, upstream, timeoutMs, credential });
+    byPath.set(path, { path, serverName: route.serverName, enabled: route.enabled, upstream, timeoutMs, credential, toolNames: new Set(route.toolNames ?? []) });
     maxDepth = Math.max(maxDepth, path.split('/').length - 1);
   }
 

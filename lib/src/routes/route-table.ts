@@ -24,6 +24,8 @@ export const routeSchema = z.object({
    * after removing the client's headers of the same names. Only ever sent on the internal feed.
    */
   upstreamHeaders: z.record(z.string(), z.string()).optional(),
+  /** Names of the tools the registry discovered on the server (metric labels name only these). */
+  toolNames: z.array(z.string()).optional(),
 });
 export type Route = z.infer<typeof routeSchema>;
 

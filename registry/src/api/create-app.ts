@@ -21,6 +21,9 @@ import { SERVERS_API_PATH, serversRouter } from './servers-router.js';
 import { loginRouter, type LoginRouterDependencies } from '../login/login-router.js';
 import { sessionContext } from '../login/session-caller.js';
 import { TOKENS_API_PATH, tokensRouter, type TokensRouterDependencies } from '../tokens/tokens-router.js';
+import type { RegistryTelemetry } from '../telemetry/registry-telemetry.js';
+import { telemetryRouter } from '../telemetry/telemetry-router.js';
+import type { RegistryAnalytics } from '../analytics/create-registry-analytics.js';
 
 export interface RegistryAppDependencies extends LoginRouterDependencies, TokensRouterDependencies {
   servers: ServerService;
@@ -35,6 +38,10 @@ export interface RegistryAppDependencies extends LoginRouterDependencies, Tokens
   /** People, groups and agent accounts in the identity provider; undefined when not configured. */
   idpAdmin?: IdpAdminService | undefined;
   virtualServers: VirtualServerService;
+  /** Metrics (GET /metrics) and request spans. */
+  telemetry: RegistryTelemetry;
+  /** Usage ingest and analytics, the audit log and its API. */
+  analytics: RegistryAnalytics;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -44,11 +51,13 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestContext(logger));
+  app.use(telemetryRouter(dependencies.telemetry));
   app.use(sessionContext(dependencies.sessions));
   app.use(loginRouter(dependencies));
   app.use(TOKENS_API_PATH, tokensRouter(dependencies));
   app.use(publicRouter(dependencies));
   app.use(routesFeedRouter(dependencies));
+  app.use(dependencies.analytics.router);
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));
   app.use(VIRTUAL_SERVERS_API_PATH, virtualServersRouter(dependencies));

@@ -38,6 +38,7 @@ export type RegistryErrorCode =
   | 'REGISTRY_INVALID_TOKEN_REQUEST'
   | 'REGISTRY_TOKEN_SCOPE_NOT_HELD'
   | 'REGISTRY_TOKEN_RATE_LIMITED'
+  | 'REGISTRY_INVALID_USAGE'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */

@@ -65,6 +65,7 @@ export function createServerService(
       serverName: server.serverName,
       ...(server.timeoutSeconds === null ? {} : { timeoutSeconds: server.timeoutSeconds }),
       ...(upstreamHeaders === undefined ? {} : { upstreamHeaders }),
+      ...(server.toolList === null ? {} : { toolNames: toolNamesOf(server.toolList) }),
     };
   };
   const found = (path: string, server: StoredServer | undefined): ServerEntry => {
@@ -116,6 +117,14 @@ export function createServerService(
       return { version, routes: servers.map(routeOf) };
     },
   };
+}
+
+/** The `name` of every tool in a registered tool_list. */
+function toolNamesOf(toolList: readonly unknown[]): string[] {
+  return toolList.flatMap((tool) => {
+    const name = (tool as { name?: unknown } | null)?.name;
+    return typeof name === 'string' ? [name] : [];
+  });
 }
 
 function fieldsOf(input: ServerInput): OwnFields {

@@ -2,6 +2,8 @@ import type { ScopesHistoryRepository } from './scopes-history-repository.js';
 import type { ServerRepository } from './server-repository.js';
 import type { VirtualServerRepository } from './virtual-server-repository.js';
 import type { SessionRepository } from './session-repository.js';
+import type { UsageRepository } from './usage-repository.js';
+import type { AuditRepository } from './audit-repository.js';
 
 /** Everything the registry keeps, on one database. */
 export interface RegistryStore {
@@ -10,6 +12,8 @@ export interface RegistryStore {
   virtualServers: VirtualServerRepository;
   /** Registry login sessions. */
   sessions: SessionRepository;
+  usage: UsageRepository;
+  audit: AuditRepository;
   /** Which backend holds the data: `sqlite` or `postgres`. */
   backend: 'sqlite' | 'postgres';
   close(): Promise<void>;

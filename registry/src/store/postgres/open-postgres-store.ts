@@ -5,6 +5,8 @@ import { postgresScopesHistory } from './postgres-scopes-history.js';
 import { postgresServerRepository } from './postgres-server-repository.js';
 import { postgresVirtualServers } from './postgres-virtual-servers.js';
 import { postgresSessionRepository } from './postgres-session-repository.js';
+import { postgresUsageRepository } from './postgres-usage-repository.js';
+import { postgresAuditRepository } from './postgres-audit-repository.js';
 
 /** The registry's store on PostgreSQL (DATABASE_URL): one pool shared by every repository. */
 export async function openPostgresStore(options: PostgresOptions, repositoryOptions: RepositoryOptions = {}): Promise<RegistryStore> {
@@ -16,6 +18,8 @@ export async function openPostgresStore(options: PostgresOptions, repositoryOpti
     scopesHistory: postgresScopesHistory(pool, repositoryOptions),
     virtualServers: postgresVirtualServers(pool, repositoryOptions),
     sessions: postgresSessionRepository(pool),
+    usage: postgresUsageRepository(pool),
+    audit: postgresAuditRepository(pool, repositoryOptions),
     close: () => (closing ??= pool.end()),
   };
 }

@@ -88,6 +88,47 @@ const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE servers ADD COLUMN upstream_auth text;
     `,
   },
+  {
+    version: 5,
+    name: 'usage analytics and the audit log',
+    sql: `
+      CREATE TABLE usage_records (
+        id bigserial PRIMARY KEY,
+        occurred_at bigint NOT NULL,
+        kind text NOT NULL,
+        server_path text,
+        tool text,
+        client_id text,
+        success boolean NOT NULL,
+        reason text,
+        duration_ms double precision
+      );
+      CREATE INDEX usage_records_occurred_at ON usage_records (occurred_at);
+      CREATE TABLE usage_rollups (
+        period text NOT NULL,
+        bucket_start bigint NOT NULL,
+        kind text NOT NULL,
+        server_path text NOT NULL,
+        tool text NOT NULL,
+        client_id text NOT NULL,
+        count integer NOT NULL,
+        failures integer NOT NULL,
+        duration_sum_ms double precision NOT NULL,
+        duration_max_ms double precision,
+        PRIMARY KEY (period, bucket_start, kind, server_path, tool, client_id)
+      );
+      CREATE TABLE audit_log (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL,
+        actor text NOT NULL,
+        action text NOT NULL,
+        target text NOT NULL,
+        before jsonb,
+        after jsonb
+      );
+      CREATE INDEX audit_log_at ON audit_log (at);
+    `,
+  },
 ];
 
 export const LATEST_POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

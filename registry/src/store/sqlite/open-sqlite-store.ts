@@ -5,6 +5,8 @@ import { sqliteScopesHistory } from './sqlite-scopes-history.js';
 import { sqliteServerRepository } from './sqlite-server-repository.js';
 import { sqliteVirtualServers } from './sqlite-virtual-servers.js';
 import { sqliteSessionRepository } from './sqlite-session-repository.js';
+import { sqliteUsageRepository } from './sqlite-usage-repository.js';
+import { sqliteAuditRepository } from './sqlite-audit-repository.js';
 
 /** The registry's store on DATA_DIR/registry.db: one connection shared by every repository. */
 export async function openSqliteStore(dataDirectory: string, options: RepositoryOptions = {}): Promise<RegistryStore> {
@@ -18,6 +20,8 @@ export async function openSqliteStore(dataDirectory: string, options: Repository
     scopesHistory: sqliteScopesHistory(db, options),
     virtualServers: sqliteVirtualServers(db, options),
     sessions: sqliteSessionRepository(db),
+    usage: sqliteUsageRepository(db),
+    audit: sqliteAuditRepository(db, options),
     close: async () => close(),
   };
 }

@@ -91,6 +91,47 @@ const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE servers ADD COLUMN upstream_auth TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'usage analytics and the audit log',
+    sql: `
+      CREATE TABLE usage_records (
+        id INTEGER PRIMARY KEY,
+        occurred_at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        server_path TEXT,
+        tool TEXT,
+        client_id TEXT,
+        success INTEGER NOT NULL CHECK (success IN (0, 1)),
+        reason TEXT,
+        duration_ms REAL
+      ) STRICT;
+      CREATE INDEX usage_records_occurred_at ON usage_records (occurred_at);
+      CREATE TABLE usage_rollups (
+        period TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        server_path TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        failures INTEGER NOT NULL,
+        duration_sum_ms REAL NOT NULL,
+        duration_max_ms REAL,
+        PRIMARY KEY (period, bucket_start, kind, server_path, tool, client_id)
+      ) STRICT;
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        before TEXT,
+        after TEXT
+      ) STRICT;
+      CREATE INDEX audit_log_at ON audit_log (at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
