@@ -14,6 +14,9 @@ import { registryApiKeysFromEnv, type RegistryApiKeys } from './auth/registry-ap
 import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistrySettings } from './services/mcp-registry/mcp-registry-settings.js';
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
+import { EventBus } from './events/event-bus.js';
+import { withScopesEvents, withServerEvents } from './events/publish-changes.js';
+import { startHealth, type HealthOptions } from './health/start-health.js';
 import { openRegistryStore } from './store/open-registry-store.js';
 import type { PostgresOptions } from './store/postgres/open-postgres-pool.js';
 
@@ -38,6 +41,10 @@ export interface RegistryOptions {
   apiKeys?: RegistryApiKeys;
   /** Namespace of MCP Registry names and the gateway's public URL; default from MCP_REGISTRY_NAMESPACE / GATEWAY_PUBLIC_URL. */
   mcpRegistry?: McpRegistrySettings;
+  /** Health checks, discovery and security scans; default from the environment. */
+  health?: HealthOptions;
+  /** Keep-alive comments on /api/events; default 15 s. */
+  eventsKeepAliveMs?: number;
 }
 
 export type RunningRegistry = RunningServer;
@@ -51,7 +58,9 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     scopes.close();
     throw error;
   });
+  let stopHealth = async (): Promise<void> => undefined;
   const release = async (): Promise<void> => {
+    await stopHealth();
     scopes.close();
     await store.close();
   };
@@ -64,9 +73,16 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const { publicJwk } = await loadOrCreateSigningKey(options.dataDir);
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
+    const events = new EventBus();
+    const health = startHealth(store, events, logger, options.health);
+    stopHealth = health.stop;
     const app = createApp({
-      servers: createServerService(store.servers),
-      scopesEditor: createScopesService(store.scopesHistory, scopes),
+      servers: withServerEvents(createServerService(store.servers), events),
+      scopesEditor: withScopesEvents(createScopesService(store.scopesHistory, scopes), events),
+      health: health.service,
+      withheldRoutes: () => health.service.withheldPaths(),
+      events,
+      ...(options.eventsKeepAliveMs === undefined ? {} : { eventsKeepAliveMs: options.eventsKeepAliveMs }),
       verifier,
       scopes,
       internalToken,
@@ -79,6 +95,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     return {
       ...running,
       close: async () => {
+        events.close();
         await running.close();
         await release();
       },

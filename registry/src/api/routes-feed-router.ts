@@ -7,13 +7,15 @@ import type { ServerService } from '../services/server-service.js';
 export interface RoutesFeedDependencies {
   servers: ServerService;
   internalToken: string;
+  /** Paths to leave out of the feed (servers withdrawn by health checks or blocked by a scan). */
+  withheldRoutes?: () => Promise<ReadonlySet<string>>;
 }
 
 /**
  * GET /internal/routes: the route table for gateways, behind the internal token. The ETag is the
  * routes version, so a gateway polling with If-None-Match gets 304 until something changes.
  */
-export function routesFeedRouter({ servers, internalToken }: RoutesFeedDependencies): Router {
+export function routesFeedRouter({ servers, internalToken, withheldRoutes }: RoutesFeedDependencies): Router {
   const router = Router();
   router.get(ROUTES_FEED_PATH, async (request, response) => {
     if (!internalTokenMatches(internalToken, request.get(INTERNAL_TOKEN_HEADER))) {
@@ -30,6 +32,10 @@ export function routesFeedRouter({ servers, internalToken }: RoutesFeedDependenc
       return;
     }
     const table = await servers.routeTable();
+    if (withheldRoutes) {
+      const withheld = await withheldRoutes();
+      table.routes = table.routes.filter((route) => !withheld.has(route.path));
+    }
     response.set('ETag', etagOf(table.version)).json(table);
   });
   return router;
