@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { writeFileAtomic } from '@mcpgw/lib/files/atomic-write.js';
 import type { TokenRequest } from '@mcpgw/lib/tokens/issue-token.js';
-import { startRegistry, type RunningRegistry } from '../../../registry/src/start-registry.js';
+import { startRegistry, type RegistryOptions, type RunningRegistry } from '../../../registry/src/start-registry.js';
 import { openRegistryStore } from '../../../registry/src/store/open-registry-store.js';
 import type { RegistryStore } from '../../../registry/src/store/registry-store.js';
 import { createTestSchema, type TestSchema } from '../../support/postgres.js';
@@ -71,6 +71,8 @@ export const INTERNAL_TOKEN = 'test-internal-token-0123456789abcdef-0123456789';
 export interface TestRegistryOptions {
   /** Default sqlite; postgres runs on a schema of its own, dropped on close. */
   backend?: RegistryBackend;
+  /** Health, scan and event stream settings of the registry. */
+  registry?: Pick<RegistryOptions, 'health' | 'eventsKeepAliveMs'>;
 }
 
 /** A real registry on an ephemeral port with a temporary DATA_DIR and scopes.yml, on SQLite or PostgreSQL. */
@@ -87,7 +89,7 @@ export async function startTestRegistry(scopes = TEST_SCOPES, options: TestRegis
   };
   const database = () => (schema === undefined ? {} : { database: { url: schema.url, schema: schema.schema } });
   const start = (): Promise<RunningRegistry> =>
-    startRegistry({ port: 0, dataDir, scopesFile, logger: pino({ level: 'silent' }), internalToken: INTERNAL_TOKEN, ...database() });
+    startRegistry({ port: 0, dataDir, scopesFile, logger: pino({ level: 'silent' }), internalToken: INTERNAL_TOKEN, ...database(), ...options.registry });
   let registry: RunningRegistry;
   try {
     if (backend === 'postgres') schema = await createTestSchema();
