@@ -23,7 +23,15 @@ const OUTPUT_LIMIT = 1024 * 1024;
  */
 export function runExternalScanner(command: string, input: unknown, timeoutMs: number): Promise<ScanFinding[]> {
   return new Promise((resolve) => {
-    const child = spawn(command, { shell: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group, so that a time-out kills the shell and whatever the shell started.
+    const child = spawn(command, { shell: true, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const kill = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
     let stdout = '';
     let stderr = '';
     let settled = false;
@@ -35,12 +43,12 @@ export function runExternalScanner(command: string, input: unknown, timeoutMs: n
     };
     const failed = (message: string): ScanFinding[] => [{ rule: 'external-scanner', severity: 'high', target: 'external', message: `the external scanner ${message}` }];
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      kill();
       finish(failed(`gave no answer within ${timeoutMs} ms`));
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
-      if (stdout.length > OUTPUT_LIMIT) child.kill('SIGKILL');
+      if (stdout.length > OUTPUT_LIMIT) kill();
     });
     child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 2000) stderr += chunk.toString('utf8');
