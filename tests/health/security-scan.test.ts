@@ -61,7 +61,7 @@ describe('description patterns', () => {
 
 describe('names', () => {
   test('look-alikes share a skeleton, different names do not', () => {
-    for (const [a, b] of [
+    const lookalikes: Array<[string, string]> = [
       ['get_time', 'get_tіme'],
       ['search', 'seаrch'],
       ['delete_file', 'delete-file'],
@@ -70,10 +70,10 @@ describe('names', () => {
       ['fetch', 'ｆｅｔｃｈ'],
       ['close', 'cl0se'],
       ['café', 'cafe'],
-    ]) {
-      assert.equal(nameSkeleton(a), nameSkeleton(b), `${a} / ${b}`);
-    }
-    for (const [a, b] of [['add', 'sub'], ['get_time', 'set_time'], ['read', 'reads']]) assert.notEqual(nameSkeleton(a), nameSkeleton(b));
+    ];
+    for (const [a, b] of lookalikes) assert.equal(nameSkeleton(a), nameSkeleton(b), `${a} / ${b}`);
+    const distinct: Array<[string, string]> = [['add', 'sub'], ['get_time', 'set_time'], ['read', 'reads']];
+    for (const [a, b] of distinct) assert.notEqual(nameSkeleton(a), nameSkeleton(b));
   });
 
   const other = (path: string, names: string[]): CapabilitiesRecord => ({
