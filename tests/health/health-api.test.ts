@@ -182,6 +182,30 @@ for (const { backend, skip } of await registryBackends()) {
   });
 }
 
+describe('upstream credentials', () => {
+  test('headers from the upstream headers provider reach the upstream with every check', async (t) => {
+    const upstream = await startControllableUpstream();
+    t.after(() => upstream.close());
+    upstream.requireAuthorization = 'Bearer upstream-secret';
+    const asked: string[] = [];
+    const registry = await startHealthRegistry({
+      upstreamHeaders: async (server): Promise<Record<string, string>> => {
+        asked.push(server.path);
+        return server.path === '/keyed' ? { authorization: 'Bearer upstream-secret' } : {};
+      },
+    });
+    t.after(() => registry.close());
+    const admin = `Bearer ${await registry.token(['admins'])}`;
+    for (const path of ['/keyed', '/keyless']) {
+      await registry.http().post('/api/servers').set('authorization', admin).send(entry(path, { proxy_pass_url: upstream.url })).expect(201);
+    }
+    const refresh = async (path: string) => (await registry.http().post(`/api/servers${path}/refresh`).set('authorization', admin).expect(200)).body.health.status;
+    assert.equal(await refresh('/keyed'), 'healthy');
+    assert.equal(await refresh('/keyless'), 'auth-expired');
+    assert.ok(asked.includes('/keyed') && asked.includes('/keyless'));
+  });
+});
+
 describe('periodic health checks', () => {
   test('every enabled server is checked each interval, disabled ones are left alone', async (t) => {
     const upstream = await startControllableUpstream();

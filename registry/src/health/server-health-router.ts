@@ -10,7 +10,8 @@ import { authenticateCaller, callerOf } from '../auth/authenticate-caller.js';
 import { requireAction } from '../auth/require-action.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { ServerService } from '../services/server-service.js';
-import { healthView, scanView, toolChangeView, type HealthService } from './health-service.js';
+import type { HealthService } from './health-service.js';
+import { healthView, scanView, toolChangeView } from './health-views.js';
 
 export interface ServerHealthRouterDependencies {
   servers: ServerService;

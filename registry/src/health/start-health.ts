@@ -4,7 +4,7 @@ import { scanSettingsFromEnv, type ScanSettings } from '../scan/scan-settings.js
 import type { RegistryStore } from '../store/registry-store.js';
 import { followServerEvents } from './follow-server-events.js';
 import { scheduleHealthChecks } from './health-scheduler.js';
-import { createHealthService, type HealthObservers, type HealthService } from './health-service.js';
+import { createHealthService, type HealthObservers, type HealthService, type HealthServiceDependencies } from './health-service.js';
 import { checkHealthSettings, healthSettingsFromEnv, type HealthSettings } from './health-settings.js';
 
 export interface HealthOptions {
@@ -13,6 +13,8 @@ export interface HealthOptions {
   /** Default from BLOCK_UNSAFE_SERVERS and SECURITY_SCAN_*. */
   scan?: ScanSettings;
   observers?: HealthObservers;
+  /** Headers for a server's upstream, such as its stored credential; none by default. */
+  upstreamHeaders?: HealthServiceDependencies['upstreamHeaders'];
 }
 
 export interface RunningHealth {
@@ -33,6 +35,7 @@ export function startHealth(store: RegistryStore, events: EventBus, logger: Logg
     scan: options.scan ?? scanSettingsFromEnv(),
     logger: log,
     ...options.observers,
+    ...(options.upstreamHeaders ? { upstreamHeaders: options.upstreamHeaders } : {}),
   });
   const unfollow = followServerEvents(events, service, log);
   const scheduler = scheduleHealthChecks(() => service.checkAll(), settings.intervalMs, (error) => log.error({ err: error }, 'a round of health checks failed'));

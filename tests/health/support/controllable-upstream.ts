@@ -22,6 +22,8 @@ export interface ControllableUpstream {
   requests: Array<{ method: string; rpc?: string }>;
   /** When set, every request is answered with this HTTP status. */
   refuseWith: number | undefined;
+  /** When set, a request without exactly this Authorization header is answered 401. */
+  requireAuthorization: string | undefined;
   /** Stops listening (the port stays reserved for start()). */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -62,6 +64,7 @@ export async function startControllableUpstream(content: UpstreamContent = clean
     content,
     requests: [],
     refuseWith: undefined,
+    requireAuthorization: undefined,
     start: async () => {
       http = createServer((request, response) => {
         void handle(request, response).catch((error: unknown) => {
@@ -88,8 +91,9 @@ export async function startControllableUpstream(content: UpstreamContent = clean
   const handle = async (request: IncomingMessage, response: import('node:http').ServerResponse): Promise<void> => {
     const body = request.method === 'POST' ? await readJson(request) : undefined;
     upstream.requests.push({ method: request.method ?? '', ...(isRpc(body) ? { rpc: body.method } : {}) });
-    if (upstream.refuseWith !== undefined) {
-      response.writeHead(upstream.refuseWith, { 'content-type': 'application/json' }).end('{"error":"refused"}');
+    const refusal = upstream.refuseWith ?? (upstream.requireAuthorization !== undefined && request.headers.authorization !== upstream.requireAuthorization ? 401 : undefined);
+    if (refusal !== undefined) {
+      response.writeHead(refusal, { 'content-type': 'application/json' }).end('{"error":"refused"}');
       return;
     }
     const sessionId = request.headers['mcp-session-id'];

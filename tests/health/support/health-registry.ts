@@ -1,4 +1,5 @@
 import type { HealthSettings } from '../../../registry/src/health/health-settings.js';
+import type { HealthOptions } from '../../../registry/src/health/start-health.js';
 import type { ScanSettings } from '../../../registry/src/scan/scan-settings.js';
 import type { RegistryBackend } from '../../registry/support/registry-backends.js';
 import { startTestRegistry, type TestRegistry } from '../../registry/support/test-registry.js';
@@ -45,6 +46,7 @@ export interface HealthRegistryOptions {
   health?: Partial<HealthSettings>;
   scan?: Partial<ScanSettings>;
   eventsKeepAliveMs?: number;
+  upstreamHeaders?: HealthOptions['upstreamHeaders'];
 }
 
 /** A registry with the health scopes, periodic checks off unless asked for, and test settings. */
@@ -52,7 +54,11 @@ export function startHealthRegistry(options: HealthRegistryOptions = {}): Promis
   return startTestRegistry(HEALTH_SCOPES, {
     backend: options.backend ?? 'sqlite',
     registry: {
-      health: { settings: { ...TEST_HEALTH_SETTINGS, ...options.health }, scan: { ...TEST_SCAN_SETTINGS, ...options.scan } },
+      health: {
+        settings: { ...TEST_HEALTH_SETTINGS, ...options.health },
+        scan: { ...TEST_SCAN_SETTINGS, ...options.scan },
+        ...(options.upstreamHeaders ? { upstreamHeaders: options.upstreamHeaders } : {}),
+      },
       ...(options.eventsKeepAliveMs === undefined ? {} : { eventsKeepAliveMs: options.eventsKeepAliveMs }),
     },
   });
