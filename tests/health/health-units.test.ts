@@ -1,4 +1,6 @@
 import { describe, test } from 'node:test';
+import { createServer } from 'node:http';
+import { listen } from '@mcpgw/lib/http/listen.js';
 import assert from 'node:assert/strict';
 import { diffToolHashes, hashTool, hashTools } from '../../registry/src/discovery/hash-tools.js';
 import { applyHysteresis, initialHealth, type HysteresisSettings } from '../../registry/src/health/apply-hysteresis.js';
@@ -107,6 +109,24 @@ describe('upstream endpoints and the SSRF guard', () => {
     );
     assert.equal(outcome.status, 'unhealthy');
     assert.match(outcome.reason ?? '', /link-local or metadata/);
+  });
+
+  test('a redirect to another origin (the metadata service, say) is not followed', async (t) => {
+    let metadataAsked = 0;
+    const metadata = createServer((_request, response) => {
+      metadataAsked += 1;
+      response.end('{}');
+    });
+    const target = await listen(metadata, 0);
+    t.after(() => target.close());
+    const redirecting = await listen(createServer((_request, response) => response.writeHead(307, { location: `${target.url}/mcp` }).end()), 0);
+    t.after(() => redirecting.close());
+    const outcome = await checkServer(
+      { ...fields({ proxyPassUrl: `${redirecting.url}/` }), path: '/moved', revision: 1, registeredAt: '', updatedAt: '' },
+      { timeoutMs: 2000, headers: {}, discover: false, allowLinkLocal: false },
+    );
+    assert.equal(outcome.status, 'unhealthy');
+    assert.equal(metadataAsked, 0);
   });
 });
 
