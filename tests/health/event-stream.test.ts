@@ -145,6 +145,20 @@ describe('the event stream (GET /api/events)', () => {
     assert.equal(forged.status, 401);
     await forged.body?.cancel();
   });
+
+  test('a stream ends when the subscriber\'s token expires', async () => {
+    const token = await registry.mint.token('brief', ['viewers'], { ttlSeconds: 1 });
+    const stream = await openEventStream(registry.url, token);
+    streams.push(stream);
+    assert.equal(stream.status, 200);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      stream.ended,
+      new Promise((_resolve, reject) => (timer = setTimeout(() => reject(new Error('the stream outlived its token')), 10_000))),
+    ]).finally(() => clearTimeout(timer));
+    await api('post', '/api/servers').send(entry('/after-expiry')).expect(201);
+    assert.equal(stream.events.length, 0);
+  });
 });
 
 describe('EventBus', () => {

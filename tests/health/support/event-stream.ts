@@ -12,20 +12,26 @@ export interface EventStream {
   comments(): number;
   /** The first event (already received or still to come) that matches; throws after about five seconds. */
   waitFor(match: (event: StreamedEvent) => boolean, what: string): Promise<StreamedEvent>;
+  /** Settles when the registry ends the stream (or close() aborts it). */
+  ended: Promise<void>;
   close(): void;
 }
 
 /** Subscribes to GET /api/events with a real HTTP client and parses the Server-Sent Events as they come. */
 export async function openEventStream(registryUrl: string, token: string, lastEventId?: string): Promise<EventStream> {
+  return openEventStreamWith(registryUrl, `Bearer ${token}`, lastEventId);
+}
+
+async function openEventStreamWith(registryUrl: string, authorization: string, lastEventId?: string): Promise<EventStream> {
   const controller = new AbortController();
   const response = await fetch(`${registryUrl}/api/events`, {
-    headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) },
+    headers: { authorization, accept: 'text/event-stream', ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) },
     signal: controller.signal,
   });
   const events: StreamedEvent[] = [];
   let comments = 0;
   const waiters = new Set<() => void>();
-  void (async () => {
+  const ended = (async () => {
     if (response.body === null) return;
     const decoder = new TextDecoder();
     let buffer = '';
@@ -50,6 +56,7 @@ export async function openEventStream(registryUrl: string, token: string, lastEv
   return {
     status: response.status,
     events,
+    ended,
     comments: () => comments,
     waitFor: (match, what) =>
       new Promise((resolve, reject) => {
