@@ -149,6 +149,15 @@ for (const { backend, skip } of await registryBackends()) {
       assert.equal((await api('get', '/api/servers/shifty/tool-changes?limit=0').expect(400)).body.error.code, 'REGISTRY_INVALID_QUERY');
     });
 
+    test('a server that answers ping but lists in a loop stays healthy and is not taken as discovered', async () => {
+      upstream.content.endlessTools = true;
+      await register('/looping');
+      const health = await refresh('/looping');
+      assert.equal(health.status, 'healthy');
+      const tools = (await api('get', '/api/servers/looping/tools').expect(200)).body;
+      assert.deepEqual([tools.discovered_at, tools.tools], [null, []]);
+    });
+
     test('who may refresh and read: health_check_service to refresh, list_service and visibility to read', async () => {
       await register('/guarded');
       await register('/hidden', { visibility: 'private' });

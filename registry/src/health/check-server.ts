@@ -26,6 +26,8 @@ export interface CheckOutcome {
   latencyMs: number | null;
   /** Present when discovery was asked for and the check passed. */
   capabilities?: ListedCapabilities;
+  /** Why listing failed, when the server answered ping but not its lists (it stays healthy). */
+  discoveryError?: string;
 }
 
 const CLIENT_INFO = { name: 'mcpgw-registry-health', version: '1.0.0' };
@@ -53,8 +55,13 @@ export async function checkServer(server: StoredServer, options: CheckOptions): 
       await client.connect(transport, { timeout: options.timeoutMs });
       await client.ping({ timeout: options.timeoutMs });
       const latencyMs = Math.round(performance.now() - started);
-      const capabilities = options.discover ? await listCapabilities(client, options.timeoutMs) : undefined;
-      return { status: 'healthy', reason: null, latencyMs, ...(capabilities ? { capabilities } : {}) };
+      const healthy: CheckOutcome = { status: 'healthy', reason: null, latencyMs };
+      if (!options.discover) return healthy;
+      try {
+        return { ...healthy, capabilities: await listCapabilities(client, options.timeoutMs) };
+      } catch (error) {
+        return { ...healthy, discoveryError: shortened(error) };
+      }
     })();
     return await Promise.race([work, timedOut]);
   } catch (error) {
@@ -74,11 +81,15 @@ async function endSession(client: Client, transport: StreamableHTTPClientTranspo
 
 function failureOf(error: unknown): CheckOutcome {
   const status = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
-  const reason = message.length > REASON_LIMIT ? `${message.slice(0, REASON_LIMIT)}…` : message;
+  const reason = shortened(error);
   if (status === 401 || status === 403) {
     return { status: 'auth-expired', reason: `the upstream refused the registry's credentials (HTTP ${status}): ${reason}`, latencyMs: null };
   }
   const cause = (error as { cause?: { code?: string } }).cause?.code;
   return { status: 'unhealthy', reason: cause === undefined ? reason : `${reason} (${cause})`, latencyMs: null };
+}
+
+function shortened(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > REASON_LIMIT ? `${message.slice(0, REASON_LIMIT)}…` : message;
 }

@@ -101,6 +101,9 @@ export function createHealthService(dependencies: HealthServiceDependencies): He
     if (next.status !== before.status || next.routed !== before.routed) {
       publish(SERVER_EVENT_TYPES.health, server, { health: healthView(next) });
     }
+    if (outcome.discoveryError !== undefined) {
+      logger.warn({ path, reason: outcome.discoveryError }, `${path} answers ping but listing its tools, prompts or resources failed`);
+    }
     if (outcome.capabilities !== undefined) {
       const discovery = await recordDiscovery(health, path, outcome.capabilities, clock());
       reportDiscovery(server, discovery);

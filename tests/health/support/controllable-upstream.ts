@@ -10,6 +10,8 @@ export const PAGE_SIZE = 2;
 
 export interface UpstreamContent {
   tools: Tool[];
+  /** When set, tools/list always answers a next page: the server lists in a loop. */
+  endlessTools?: boolean;
   prompts: Array<{ name: string; description?: string }>;
   resources: Array<{ uri: string; name: string; description?: string }>;
 }
@@ -121,6 +123,7 @@ export async function startControllableUpstream(content: UpstreamContent = clean
 function mcpServer(content: UpstreamContent): Server {
   const server = new Server({ name: 'controllable', version: '1.0.0' }, { capabilities: { tools: {}, prompts: {}, resources: {} } });
   server.setRequestHandler(ListToolsRequestSchema, (request) => {
+    if (content.endlessTools === true) return { tools: content.tools.slice(0, 1), nextCursor: 'again' };
     const { items, nextCursor } = page(content.tools, request.params?.cursor);
     return { tools: items, ...(nextCursor ? { nextCursor } : {}) };
   });
