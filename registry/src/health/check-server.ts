@@ -31,6 +31,8 @@ export interface CheckOutcome {
 }
 
 const CLIENT_INFO = { name: 'mcpgw-registry-health', version: '1.0.0' };
+/** Sent with every request of a check, so that upstreams (and their logs) can tell checks from traffic. */
+export const HEALTH_CHECK_USER_AGENT = `${CLIENT_INFO.name}/${CLIENT_INFO.version}`;
 const REASON_LIMIT = 300;
 
 /**
@@ -41,7 +43,8 @@ const REASON_LIMIT = 300;
 export async function checkServer(server: StoredServer, options: CheckOptions): Promise<CheckOutcome> {
   const endpoint = upstreamEndpoint(server);
   const url = new URL(endpoint.url);
-  const transportOptions = { requestInit: { headers: options.headers }, fetch: guardedFetch(options.allowLinkLocal) };
+  const headers = { 'user-agent': HEALTH_CHECK_USER_AGENT, ...options.headers };
+  const transportOptions = { requestInit: { headers }, fetch: guardedFetch(options.allowLinkLocal) };
   const transport = endpoint.transport === 'sse' ? new SSEClientTransport(url, transportOptions) : new StreamableHTTPClientTransport(url, transportOptions);
   const client = new Client(CLIENT_INFO, { capabilities: {} });
   let timer: NodeJS.Timeout | undefined;
