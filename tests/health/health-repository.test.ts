@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { initialHealth } from '../../registry/src/health/apply-hysteresis.js';
 import { openPostgresStore } from '../../registry/src/store/postgres/open-postgres-store.js';
-import type { CapabilitiesRecord, ScanRecord } from '../../registry/src/store/health-repository.js';
+import type { CapabilitiesRecord, HealthRecord, ScanRecord } from '../../registry/src/store/health-repository.js';
 import type { RegistryStore } from '../../registry/src/store/registry-store.js';
 import { openSqliteStore } from '../../registry/src/store/sqlite/open-sqlite-store.js';
 import { createTestSchema } from '../support/postgres.js';
@@ -66,15 +66,16 @@ for (const { backend, skip } of await registryBackends()) {
       }
     });
     const store = () => stores[0] as RegistryStore;
+    const save = (record: HealthRecord) => store().health.updateHealth(record.path, () => record);
 
     test('health records are stored whole and read back, listed by path', async () => {
       assert.equal(await store().health.getHealth('/calc'), undefined);
       const record = { ...initialHealth('/calc'), status: 'unhealthy' as const, reason: 'refused', checkedAt: T1, latencyMs: null, consecutiveFailures: 1 };
-      await store().health.saveHealth(record);
-      await store().health.saveHealth({ ...initialHealth('/a'), status: 'healthy', checkedAt: T2, latencyMs: 12, consecutiveSuccesses: 3 });
+      await save(record);
+      await save({ ...initialHealth('/a'), status: 'healthy', checkedAt: T2, latencyMs: 12, consecutiveSuccesses: 3 });
       assert.deepEqual(await store().health.getHealth('/calc'), record);
       assert.deepEqual((await store().health.listHealth()).map((item) => item.path), ['/a', '/calc']);
-      await store().health.saveHealth({ ...record, status: 'auth-expired', reason: 'HTTP 401', consecutiveFailures: 2 });
+      await save({ ...record, status: 'auth-expired', reason: 'HTTP 401', consecutiveFailures: 2 });
       assert.equal((await store().health.getHealth('/calc'))?.status, 'auth-expired');
     });
 
@@ -82,14 +83,14 @@ for (const { backend, skip } of await registryBackends()) {
       const version = () => store().servers.routesVersion();
       const start = await version();
       const record = { ...initialHealth('/calc'), status: 'unhealthy' as const, checkedAt: T1, consecutiveFailures: 1 };
-      await store().health.saveHealth(record);
+      await save(record);
       assert.equal(await version(), start, 'a routed server failing once changes no route');
-      await store().health.saveHealth({ ...record, consecutiveFailures: 2, routed: false });
+      await save({ ...record, consecutiveFailures: 2, routed: false });
       const withdrawn = await version();
       assert.notEqual(withdrawn, start);
-      await store().health.saveHealth({ ...record, consecutiveFailures: 3, routed: false });
+      await save({ ...record, consecutiveFailures: 3, routed: false });
       assert.equal(await version(), withdrawn);
-      await store().health.saveHealth({ ...record, consecutiveFailures: 3, routed: false, routeRegardless: true });
+      await save({ ...record, consecutiveFailures: 3, routed: false, routeRegardless: true });
       const regardless = await version();
       assert.notEqual(regardless, withdrawn);
       await store().health.saveScan(scan(), false);
@@ -128,8 +129,8 @@ for (const { backend, skip } of await registryBackends()) {
       await store().health.saveScan(overridden, true);
       assert.deepEqual(await store().health.getScan('/calc'), overridden);
       await store().health.saveScan(scan({ path: '/keep', status: 'passed', findings: [], blocked: false }), false);
-      await store().health.saveHealth(initialHealth('/calc'));
-      await store().health.saveHealth(initialHealth('/keep'));
+      await save(initialHealth('/calc'));
+      await save(initialHealth('/keep'));
       await store().health.saveCapabilities(capabilities(), []);
       await store().health.saveCapabilities(capabilities(), [{ toolName: 'add', kind: 'changed', oldHash: 'a', newHash: 'b' }]);
 
@@ -142,9 +143,24 @@ for (const { backend, skip } of await registryBackends()) {
       assert.deepEqual((await store().health.listHealth()).map((item) => item.path), ['/keep']);
     });
 
+    test('an update sees the stored record and answers it with the new one; concurrent updates lose nothing', async () => {
+      const first = await store().health.updateHealth('/calc', (current) => {
+        assert.equal(current, undefined);
+        return { ...initialHealth('/ignored'), consecutiveFailures: 1 };
+      });
+      assert.equal(first.before, undefined);
+      assert.equal(first.after.path, '/calc', 'the record is stored under the path asked for');
+      const other = await open();
+      stores.push(other);
+      const bump = (repository: RegistryStore) =>
+        repository.health.updateHealth('/calc', (current) => ({ ...(current ?? initialHealth('/calc')), consecutiveFailures: (current?.consecutiveFailures ?? 0) + 1 }));
+      await Promise.all([bump(store()), bump(other), bump(store()), bump(other)]);
+      assert.equal((await store().health.getHealth('/calc'))?.consecutiveFailures, 5);
+    });
+
     test('another connection (a replica, a restart) reads what one wrote', async () => {
       await store().servers.create('/calc', fields());
-      await store().health.saveHealth({ ...initialHealth('/calc'), routed: false, consecutiveFailures: 3 });
+      await save({ ...initialHealth('/calc'), routed: false, consecutiveFailures: 3 });
       const other = await open();
       stores.push(other);
       assert.equal((await other.health.getHealth('/calc'))?.routed, false);

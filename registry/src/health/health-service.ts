@@ -83,7 +83,6 @@ export function createHealthService(dependencies: HealthServiceDependencies): He
   const runCheck = async (path: string, request: CheckRequest): Promise<HealthRecord> => {
     const server = await existing(path);
     const stored = await health.getHealth(path);
-    const previous = request.fresh === true || stored === undefined ? { ...initialHealth(path), routeRegardless: stored?.routeRegardless ?? false } : stored;
     const known = await health.getCapabilities(path);
     const discover = request.force === true || stored?.status !== 'healthy' || known === undefined;
     const outcome = await checkServer(server, {
@@ -93,11 +92,12 @@ export function createHealthService(dependencies: HealthServiceDependencies): He
       allowLinkLocal: settings.allowLinkLocal,
       signal: closing.signal,
     });
-    if (closing.signal.aborted) return stored ?? previous;
+    if (closing.signal.aborted) return stored ?? initialHealth(path);
     dependencies.onHealthCheck?.({ path, outcome });
-    const next = applyHysteresis(previous, outcome, clock(), settings);
-    await health.saveHealth(next);
-    const before = stored ?? previous;
+    const { before = initialHealth(path), after: next } = await health.updateHealth(path, (current) => {
+      const previous = request.fresh === true || current === undefined ? { ...initialHealth(path), routeRegardless: current?.routeRegardless ?? false } : current;
+      return applyHysteresis(previous, outcome, clock(), settings);
+    });
     if (next.status !== before.status || next.routed !== before.routed) {
       publish(SERVER_EVENT_TYPES.health, server, { health: healthView(next) });
     }
@@ -163,11 +163,9 @@ export function createHealthService(dependencies: HealthServiceDependencies): He
     },
     setRouteRegardless: async (path, routeRegardless) => {
       const server = await existing(path);
-      const current = (await health.getHealth(path)) ?? initialHealth(path);
-      const next = { ...current, routeRegardless };
-      await health.saveHealth(next);
-      if (current.routeRegardless !== routeRegardless) publish(SERVER_EVENT_TYPES.health, server, { health: healthView(next) });
-      return next;
+      const { before, after } = await health.updateHealth(path, (current) => ({ ...(current ?? initialHealth(path)), routeRegardless }));
+      if ((before?.routeRegardless ?? false) !== routeRegardless) publish(SERVER_EVENT_TYPES.health, server, { health: healthView(after) });
+      return after;
     },
     capabilities: async (path) => {
       await existing(path);

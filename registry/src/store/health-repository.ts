@@ -24,6 +24,18 @@ export interface HealthRecord {
   routeRegardless: boolean;
 }
 
+export interface HealthUpdate {
+  before: HealthRecord | undefined;
+  after: HealthRecord;
+}
+
+/** Whether going from `before` to `after` changes what the gateways route. */
+export function healthRoutingChanged(before: HealthRecord | undefined, after: HealthRecord): boolean {
+  const routedBefore = before?.routed ?? true;
+  const regardlessBefore = before?.routeRegardless ?? false;
+  return routedBefore !== after.routed || regardlessBefore !== after.routeRegardless;
+}
+
 /** A tool, prompt or resource as the upstream listed it, kept as listed. */
 export type ListedItem = Record<string, unknown>;
 
@@ -84,10 +96,12 @@ export interface HealthRepository {
   getHealth(path: string): Promise<HealthRecord | undefined>;
   listHealth(): Promise<HealthRecord[]>;
   /**
-   * Stores a health record. When routing changes (routed or routeRegardless differ from what was
-   * stored), the routes version changes in the same transaction, so gateways fetch the routes again.
+   * Replaces a server's health record with what `change` makes of the stored one (undefined before
+   * the first), atomically: replicas checking one server at once do not lose each other's counts.
+   * When routing changes (routed or routeRegardless differ from what was stored, or a first record is
+   * not routed or routed regardless), the routes version changes in the same transaction.
    */
-  saveHealth(record: HealthRecord): Promise<void>;
+  updateHealth(path: string, change: (current: HealthRecord | undefined) => HealthRecord): Promise<HealthUpdate>;
   getCapabilities(path: string): Promise<CapabilitiesRecord | undefined>;
   listCapabilities(): Promise<CapabilitiesRecord[]>;
   /** Stores what a discovery found and the tool changes it implies, in one transaction. */

@@ -1,14 +1,15 @@
 import type { Pool } from 'pg';
-import type {
-  CapabilitiesRecord,
-  HealthRecord,
-  HealthRepository,
-  HealthStatus,
-  ListedItem,
-  ScanFinding,
-  ScanRecord,
-  ToolChange,
-  ToolChangeKind,
+import {
+  healthRoutingChanged,
+  type CapabilitiesRecord,
+  type HealthRecord,
+  type HealthRepository,
+  type HealthStatus,
+  type ListedItem,
+  type ScanFinding,
+  type ScanRecord,
+  type ToolChange,
+  type ToolChangeKind,
 } from '../health-repository.js';
 import { inTransaction } from './in-transaction.js';
 
@@ -82,22 +83,25 @@ export function postgresHealthRepository(pool: Pool): HealthRepository {
       return rows[0] === undefined ? undefined : fromHealthRow(rows[0]);
     },
     listHealth: async () => (await pool.query<HealthRow>('SELECT * FROM server_health ORDER BY path')).rows.map(fromHealthRow),
-    saveHealth: (record) =>
+    updateHealth: (path, change) =>
       inTransaction(pool, async (client) => {
-        const before = (await client.query<HealthRow>('SELECT * FROM server_health WHERE path = $1 FOR UPDATE', [record.path])).rows[0];
+        // Locks an existing record; of two replicas writing a server's first record at once, the later wins.
+        const row = (await client.query<HealthRow>('SELECT * FROM server_health WHERE path = $1 FOR UPDATE', [path])).rows[0];
+        const before = row === undefined ? undefined : fromHealthRow(row);
+        const after = { ...change(before), path };
         await client.query(UPSERT_HEALTH, [
-          record.path,
-          record.status,
-          record.reason,
-          record.checkedAt,
-          record.latencyMs,
-          record.consecutiveFailures,
-          record.consecutiveSuccesses,
-          record.routed,
-          record.routeRegardless,
+          after.path,
+          after.status,
+          after.reason,
+          after.checkedAt,
+          after.latencyMs,
+          after.consecutiveFailures,
+          after.consecutiveSuccesses,
+          after.routed,
+          after.routeRegardless,
         ]);
-        const changed = before === undefined ? !record.routed || record.routeRegardless : before.routed !== record.routed || before.route_regardless !== record.routeRegardless;
-        if (changed) await client.query(BUMP_VERSION);
+        if (healthRoutingChanged(before, after)) await client.query(BUMP_VERSION);
+        return { before, after };
       }),
     getCapabilities: async (path) => {
       const { rows } = await pool.query<CapabilitiesRow>('SELECT * FROM server_capabilities WHERE path = $1', [path]);

@@ -1,15 +1,17 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type {
-  CapabilitiesRecord,
-  HealthRecord,
-  HealthRepository,
-  HealthStatus,
-  ListedItem,
-  NewToolChange,
-  ScanFinding,
-  ScanRecord,
-  ToolChange,
-  ToolChangeKind,
+import {
+  healthRoutingChanged,
+  type CapabilitiesRecord,
+  type HealthRecord,
+  type HealthUpdate,
+  type HealthRepository,
+  type HealthStatus,
+  type ListedItem,
+  type NewToolChange,
+  type ScanFinding,
+  type ScanRecord,
+  type ToolChange,
+  type ToolChangeKind,
 } from '../health-repository.js';
 
 interface HealthRow {
@@ -88,12 +90,13 @@ export function sqliteHealthRepository(db: Database): HealthRepository {
     db.prepare(`DELETE FROM ${table} WHERE path = ?`),
   );
 
-  const saveHealth = db.transaction((record: HealthRecord) => {
-    const before = selectHealth.get(record.path);
-    upsertHealth.run(toHealthRow(record));
-    if (before === undefined ? !record.routed || record.routeRegardless : before.routed !== Number(record.routed) || before.route_regardless !== Number(record.routeRegardless)) {
-      bumpVersion.run();
-    }
+  const updateHealth = db.transaction((path: string, change: (current: HealthRecord | undefined) => HealthRecord): HealthUpdate => {
+    const row = selectHealth.get(path);
+    const before = row === undefined ? undefined : fromHealthRow(row);
+    const after = { ...change(before), path };
+    upsertHealth.run(toHealthRow(after));
+    if (healthRoutingChanged(before, after)) bumpVersion.run();
+    return { before, after };
   });
   const saveCapabilities = db.transaction((record: CapabilitiesRecord, changes: readonly NewToolChange[]): ToolChange[] => {
     upsertCapabilities.run({
@@ -132,7 +135,7 @@ export function sqliteHealthRepository(db: Database): HealthRepository {
       return row === undefined ? undefined : fromHealthRow(row);
     },
     listHealth: async () => selectAllHealth.all().map(fromHealthRow),
-    saveHealth: async (record) => saveHealth.immediate(record),
+    updateHealth: async (path, change) => updateHealth.immediate(path, change),
     getCapabilities: async (path) => {
       const row = selectCapabilities.get(path);
       return row === undefined ? undefined : fromCapabilitiesRow(row);
