@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { initialHealth } from '../../registry/src/health/apply-hysteresis.js';
 import { openPostgresStore } from '../../registry/src/store/postgres/open-postgres-store.js';
-import type { CapabilitiesRecord, HealthRecord, ScanRecord } from '../../registry/src/store/health-repository.js';
+import { TOOL_CHANGES_KEPT, type CapabilitiesRecord, type HealthRecord, type ScanRecord } from '../../registry/src/store/health-repository.js';
 import type { RegistryStore } from '../../registry/src/store/registry-store.js';
 import { openSqliteStore } from '../../registry/src/store/sqlite/open-sqlite-store.js';
 import { createTestSchema } from '../support/postgres.js';
@@ -120,6 +120,17 @@ for (const { backend, skip } of await registryBackends()) {
       assert.deepEqual(await store().health.listToolChanges('/other', 10), []);
       assert.deepEqual(await store().health.getCapabilities('/calc'), next);
       assert.deepEqual((await store().health.listCapabilities()).map((item) => item.path), ['/calc']);
+    });
+
+    test('only the newest tool changes are kept', async () => {
+      const many = Array.from({ length: TOOL_CHANGES_KEPT + 5 }, (_, index) => ({ toolName: `t${index}`, kind: 'added' as const, oldHash: null, newHash: `h${index}` }));
+      await store().health.saveCapabilities(capabilities(), many);
+      await store().health.saveCapabilities(capabilities({ path: '/other' }), many.slice(0, 3));
+      const kept = await store().health.listToolChanges('/calc', TOOL_CHANGES_KEPT + 10);
+      assert.equal(kept.length, TOOL_CHANGES_KEPT);
+      assert.equal(kept[0]?.toolName, `t${TOOL_CHANGES_KEPT + 4}`);
+      assert.equal(kept.at(-1)?.toolName, 't5');
+      assert.equal((await store().health.listToolChanges('/other', 10)).length, 3);
     });
 
     test('scans are stored whole; forget removes everything about a server and nothing else', async () => {

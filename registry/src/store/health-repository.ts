@@ -50,6 +50,9 @@ export interface CapabilitiesRecord {
   discoveredAt: string;
 }
 
+/** How many tool changes are kept per server; older ones are dropped as new ones are recorded. */
+export const TOOL_CHANGES_KEPT = 1000;
+
 export const TOOL_CHANGE_KINDS = ['added', 'removed', 'changed'] as const;
 export type ToolChangeKind = (typeof TOOL_CHANGE_KINDS)[number];
 
@@ -104,7 +107,7 @@ export interface HealthRepository {
   updateHealth(path: string, change: (current: HealthRecord | undefined) => HealthRecord): Promise<HealthUpdate>;
   getCapabilities(path: string): Promise<CapabilitiesRecord | undefined>;
   listCapabilities(): Promise<CapabilitiesRecord[]>;
-  /** Stores what a discovery found and the tool changes it implies, in one transaction. */
+  /** Stores what a discovery found and the tool changes it implies (keeping the newest TOOL_CHANGES_KEPT), in one transaction. */
   saveCapabilities(record: CapabilitiesRecord, changes: readonly NewToolChange[]): Promise<ToolChange[]>;
   /** The newest first, at most `limit`. */
   listToolChanges(path: string, limit: number): Promise<ToolChange[]>;

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import {
   healthRoutingChanged,
+  TOOL_CHANGES_KEPT,
   type CapabilitiesRecord,
   type HealthRecord,
   type HealthRepository,
@@ -122,6 +123,12 @@ export function postgresHealthRepository(pool: Pool): HealthRepository {
         for (const change of changes) {
           const { rows } = await client.query<ToolChangeRow>(INSERT_CHANGE, [record.path, change.toolName, change.kind, change.oldHash, change.newHash, record.discoveredAt]);
           stored.push(fromChangeRow(rows[0] as ToolChangeRow));
+        }
+        if (stored.length > 0) {
+          await client.query(
+            'DELETE FROM tool_changes WHERE path = $1 AND id <= (SELECT id FROM tool_changes WHERE path = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)',
+            [record.path, TOOL_CHANGES_KEPT],
+          );
         }
         return stored;
       }),

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import {
   healthRoutingChanged,
+  TOOL_CHANGES_KEPT,
   type CapabilitiesRecord,
   type HealthRecord,
   type HealthUpdate,
@@ -75,6 +76,9 @@ export function sqliteHealthRepository(db: Database): HealthRepository {
       tool_hashes = excluded.tool_hashes, discovered_at = excluded.discovered_at`);
   const insertChange: Statement<Omit<ToolChangeRow, 'id'>> = db.prepare(`INSERT INTO tool_changes
     (path, tool_name, kind, old_hash, new_hash, detected_at) VALUES (@path, @tool_name, @kind, @old_hash, @new_hash, @detected_at)`);
+  const pruneChanges: Statement<[string, string, number]> = db.prepare(
+    'DELETE FROM tool_changes WHERE path = ? AND id <= (SELECT id FROM tool_changes WHERE path = ? ORDER BY id DESC LIMIT 1 OFFSET ?)',
+  );
   const selectChanges: Statement<[string, number], ToolChangeRow> = db.prepare(
     'SELECT * FROM tool_changes WHERE path = ? ORDER BY id DESC LIMIT ?',
   );
@@ -107,11 +111,13 @@ export function sqliteHealthRepository(db: Database): HealthRepository {
       tool_hashes: JSON.stringify(record.toolHashes),
       discovered_at: record.discoveredAt,
     });
-    return changes.map((change) => {
+    const stored = changes.map((change) => {
       const row = { path: record.path, tool_name: change.toolName, kind: change.kind, old_hash: change.oldHash, new_hash: change.newHash, detected_at: record.discoveredAt };
       const id = Number(insertChange.run(row).lastInsertRowid);
       return fromChangeRow({ ...row, id });
     });
+    if (stored.length > 0) pruneChanges.run(record.path, record.path, TOOL_CHANGES_KEPT);
+    return stored;
   });
   const saveScan = db.transaction((record: ScanRecord, routingChanged: boolean) => {
     upsertScan.run({
