@@ -13,6 +13,8 @@ import { isWithheld } from '../../registry/src/health/withheld-routes.js';
 import type { CheckOutcome } from '../../registry/src/health/check-server.js';
 import { fields } from '../registry/server-repository-contract.js';
 import { startServerEverything } from '../support/server-everything.js';
+import { scanServer } from '../../registry/src/scan/scan-server.js';
+import { TEST_SCAN_SETTINGS } from './support/health-registry.js';
 
 describe('hysteresis', () => {
   const settings: HysteresisSettings = { failuresToWithdraw: 3, successesToRestore: 2 };
@@ -207,6 +209,8 @@ describe('checks against the MCP reference server', () => {
       assert.ok((outcome.capabilities?.tools.length ?? 0) > 3);
       assert.ok(outcome.capabilities?.tools.some((tool) => tool.name === 'echo'));
       assert.ok((outcome.capabilities?.resources.length ?? 0) > 0, 'resources followed across pages');
+      assert.ok(outcome.capabilities);
+      assert.deepEqual(await scanServer(server, outcome.capabilities, [], TEST_SCAN_SETTINGS), { status: 'passed', findings: [] }, 'the reference server passes its scan');
     });
   }
 });
