@@ -72,6 +72,8 @@ describe('the event stream (GET /api/events)', () => {
       'server.deleted /open',
       'server.registered /elsewhere',
     ]);
+    const updated = await viewer.waitFor(about('server.updated', '/open'), 'the edit');
+    assert.deepEqual((updated.data.data as { changed: string[] }).changed, ['description']);
     const registered = await viewer.waitFor(about('server.registered', '/open'), 'the registration');
     assert.match(registered.id ?? '', /^[0-9a-f]{8}\.\d+$/);
     assert.equal(((registered.data.data as { server: { server_name: string } }).server).server_name, 'server /open');

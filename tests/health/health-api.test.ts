@@ -23,7 +23,7 @@ for (const { backend, skip } of await registryBackends()) {
     });
     afterEach(() => upstream.close());
 
-    const api = (method: 'get' | 'post' | 'put' | 'delete', path: string, token = admin) => registry.http()[method](path).set('authorization', token);
+    const api = (method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, token = admin) => registry.http()[method](path).set('authorization', token);
     const register = (path: string, overrides: Record<string, unknown> = {}) =>
       api('post', '/api/servers').send(entry(path, { proxy_pass_url: upstream.url, ...overrides })).expect(201);
     const refresh = async (path: string) => (await api('post', `/api/servers${path}/refresh`).expect(200)).body.health;
@@ -81,6 +81,27 @@ for (const { backend, skip } of await registryBackends()) {
       assert.equal((await refresh('/flaky')).routed, true);
       assert.notEqual((await feed()).headers.etag, etag);
       assert.equal(await routed('/flaky'), true);
+    });
+
+    test('editing how the server is reached starts its health afresh; other edits leave it alone', async () => {
+      await register('/moving');
+      await upstream.stop();
+      await refresh('/moving');
+      const down = await refresh('/moving');
+      assert.equal(down.routed, false);
+      await api('patch', '/api/servers/moving').send({ description: 'still down' }).expect(200);
+      const after = await refresh('/moving');
+      assert.deepEqual([after.routed, after.consecutive_failures], [false, down.consecutive_failures + 1], 'a description edit changes nothing');
+      const replacement = await startControllableUpstream();
+      try {
+        await api('patch', '/api/servers/moving').send({ proxy_pass_url: replacement.url }).expect(200);
+        const health = await refresh('/moving');
+        assert.equal(health.status, 'healthy');
+        assert.equal(health.routed, true, 'the new upstream is not held to the old one\'s failures');
+        assert.equal(await routed('/moving'), true);
+      } finally {
+        await replacement.close();
+      }
     });
 
     test('an operator routes a server regardless of its health', async () => {

@@ -21,15 +21,21 @@ export function serverAudience(server: Pick<ServerEntry, 'path' | 'visibility' |
 
 /** The server service, publishing each registration, edit, toggle and deletion after it succeeds. */
 export function withServerEvents(servers: ServerService, bus: EventBus): ServerService {
-  const published = (type: string, entry: ServerEntry): ServerEntry => {
-    bus.publish({ type, audience: serverAudience(entry), data: { path: entry.path, server: entry } });
+  const published = (type: string, entry: ServerEntry, extra: Record<string, unknown> = {}): ServerEntry => {
+    bus.publish({ type, audience: serverAudience(entry), data: { path: entry.path, server: entry, ...extra } });
     return entry;
+  };
+  /** An edit, published with the names of the fields it changed. */
+  const edited = async (path: string, edit: () => Promise<ServerEntry>): Promise<ServerEntry> => {
+    const before = await servers.get(path).catch(() => undefined);
+    const after = await edit();
+    return published(SERVER_EVENT_TYPES.updated, after, { changed: changedFields(before, after) });
   };
   return {
     ...servers,
     register: async (input, provenance) => published(SERVER_EVENT_TYPES.registered, await servers.register(input, provenance)),
-    replace: async (path, input, options) => published(SERVER_EVENT_TYPES.updated, await servers.replace(path, input, options)),
-    patch: async (path, patch, options) => published(SERVER_EVENT_TYPES.updated, await servers.patch(path, patch, options)),
+    replace: (path, input, options) => edited(path, () => servers.replace(path, input, options)),
+    patch: (path, patch, options) => edited(path, () => servers.patch(path, patch, options)),
     toggle: async (path, enabled, options) => published(SERVER_EVENT_TYPES.toggled, await servers.toggle(path, enabled, options)),
     remove: async (path) => {
       const before = await servers.get(path);
@@ -37,6 +43,15 @@ export function withServerEvents(servers: ServerService, bus: EventBus): ServerS
       bus.publish({ type: SERVER_EVENT_TYPES.deleted, audience: serverAudience(before), data: { path } });
     },
   };
+}
+
+const BOOKKEEPING: ReadonlySet<string> = new Set(['revision', 'updated_at', 'registered_at']);
+
+/** The fields of a server entry that differ between two versions, sorted; every field when there is no earlier one. */
+export function changedFields(before: ServerEntry | undefined, after: ServerEntry): string[] {
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after)]);
+  const value = (entry: ServerEntry | undefined, key: string) => JSON.stringify((entry as Record<string, unknown> | undefined)?.[key]);
+  return [...keys].filter((key) => !BOOKKEEPING.has(key) && value(before, key) !== value(after, key)).sort();
 }
 
 /** The scopes editor, publishing each edit and rollback to those who may view scopes. */
