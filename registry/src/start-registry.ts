@@ -17,6 +17,9 @@ import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistryS
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { createVirtualServerService } from './services/virtual-servers/virtual-server-service.js';
+import { EventBus } from './events/event-bus.js';
+import { withScopesEvents, withServerEvents } from './events/publish-changes.js';
+import { startHealth, type HealthOptions } from './health/start-health.js';
 import { openRegistryStore } from './store/open-registry-store.js';
 import { loginSettingsFromEnv, type LoginSettings } from './login/login-settings.js';
 import { createOidcLoginClients } from './login/oidc-login-clients.js';
@@ -62,6 +65,10 @@ export interface RegistryOptions {
   tracing?: TracingSettings;
   /** Usage analytics retention; default METRICS_RETENTION_DAYS from main.ts, else 90 days. */
   analytics?: AnalyticsSettings;
+  /** Health checks, discovery and security scans; default from the environment. */
+  health?: HealthOptions;
+  /** Keep-alive comments on /api/events; default 15 s. */
+  eventsKeepAliveMs?: number;
 }
 
 export type RunningRegistry = RunningServer;
@@ -77,7 +84,9 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
   });
   const telemetry = createRegistryTelemetry(options.tracing);
   const cleanups: Array<() => void> = [];
+  let stopHealth = async (): Promise<void> => undefined;
   const release = async (): Promise<void> => {
+    await stopHealth();
     for (const cleanup of cleanups) cleanup();
     scopes.close();
     await store.close();
@@ -94,21 +103,45 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const loginSettings = options.login ?? loginSettingsFromEnv(options.dataDir);
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
-    const servers = createServerService(store.servers, createUpstreamCredentials(options.credentialsKey ?? loadCredentialsKey(options.dataDir)), (path) =>
-      logger.error({ path }, 'the upstream credential of this server does not open with the credentials key; routed without it; set it again'),
+    const upstreamCredentials = createUpstreamCredentials(options.credentialsKey ?? loadCredentialsKey(options.dataDir));
+    const events = new EventBus();
+    const servers = withServerEvents(
+      createServerService(store.servers, upstreamCredentials, (path) =>
+        logger.error({ path }, 'the upstream credential of this server does not open with the credentials key; routed without it; set it again'),
+      ),
+      events,
     );
-    const scopesEditor = createScopesService(store.scopesHistory, scopes);
+    const scopesEditor = withScopesEvents(createScopesService(store.scopesHistory, scopes), events);
     const keycloakAdmin = options.keycloakAdmin === undefined ? keycloakAdminSettingsIfConfigured() : (options.keycloakAdmin ?? undefined);
     const analytics = createRegistryAnalytics({
       store, servers, verifier, scopes, internalToken, logger, metrics: telemetry.metrics,
       ...(options.analytics ? { settings: options.analytics } : {}),
     });
     cleanups.push(() => analytics.close());
+    const discoveryMetrics = telemetry.discovery;
+    const health = startHealth(store, events, logger, {
+      ...options.health,
+      upstreamHeaders: options.health?.upstreamHeaders ?? (async (server) => (server.upstreamAuth ? (upstreamCredentials.headersOf(server.path, server.upstreamAuth) ?? {}) : {})),
+      observers: {
+        onHealthCheck: ({ path, outcome }) => {
+          const healthy = outcome.status === 'healthy';
+          discoveryMetrics.healthChecks.labels(path, healthy ? 'healthy' : 'unhealthy').inc();
+          discoveryMetrics.serverHealthy.labels(path).set(healthy ? 1 : 0);
+        },
+        onDiscovery: ({ path }) => discoveryMetrics.toolDiscoveries.labels(path, 'success').inc(),
+        ...options.health?.observers,
+      },
+    });
+    stopHealth = health.stop;
     const app = createApp({
       servers,
       virtualServers: createVirtualServerService(store.virtualServers),
       scopesEditor,
       idpAdmin: keycloakAdmin && createIdpAdminService(keycloakAdmin, scopesEditor),
+      health: health.service,
+      withheldRoutes: () => health.service.withheldPaths(),
+      events,
+      ...(options.eventsKeepAliveMs === undefined ? {} : { eventsKeepAliveMs: options.eventsKeepAliveMs }),
       verifier,
       scopes,
       internalToken,
@@ -129,6 +162,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     return {
       ...running,
       close: async () => {
+        events.close();
         await running.close();
         await release();
       },

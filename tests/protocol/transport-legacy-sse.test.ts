@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { HEALTH_CHECK_USER_AGENT } from '../../registry/src/health/check-server.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { startMcpUpstream, type McpUpstream, type McpUpstreamOptions } from '../gateway/support/mcp-upstream.js';
 import { readUntil } from '../gateway/support/read-stream.js';
@@ -60,7 +61,9 @@ describe('legacy HTTP+SSE (2024-11-05) behind a prefix', () => {
         const asked = await client.callTool({ name: 'ask', arguments: { question: 'who?' } });
         assert.equal((asked.content as Array<{ text: string }>)[0]?.text, `answer: legacy ${form}`);
         assert.deepEqual(answered, ['elicitation/create']);
-        const posted = upstreams.get(form)!.seenHeaders.filter((headers) => headers['content-type']?.toString().startsWith('application/json'));
+        const posted = upstreams
+          .get(form)!
+          .seenHeaders.filter((headers) => headers['content-type']?.toString().startsWith('application/json') && headers['user-agent'] !== HEALTH_CHECK_USER_AGENT);
         assert.ok(posted.length > 0 && posted.every((headers) => headers['x-user'] === 'admin'), 'the posts went through the gateway');
       } finally {
         await close();

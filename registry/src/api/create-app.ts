@@ -4,6 +4,10 @@ import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
 import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
 import { RegistryError } from '../errors/registry-error.js';
+import type { EventBus } from '../events/event-bus.js';
+import { EVENTS_API_PATH, eventsRouter } from '../events/events-router.js';
+import type { HealthService } from '../health/health-service.js';
+import { serverHealthRouter } from '../health/server-health-router.js';
 import { sendError } from '../errors/send-error.js';
 import type { McpRegistrySettings } from '../services/mcp-registry/mcp-registry-settings.js';
 import type { ScopesService } from '../services/scopes/scopes-service.js';
@@ -42,6 +46,13 @@ export interface RegistryAppDependencies extends LoginRouterDependencies, Tokens
   telemetry: RegistryTelemetry;
   /** Usage ingest and analytics, the audit log and its API. */
   analytics: RegistryAnalytics;
+  /** Health checks, discovery and scans of servers (/api/servers/{path}/refresh, …). */
+  health: HealthService;
+  /** Paths the route feed leaves out (health withdrawal, blocked scans). */
+  withheldRoutes: () => Promise<ReadonlySet<string>>;
+  /** The registry's changes, streamed at /api/events. */
+  events: EventBus;
+  eventsKeepAliveMs?: number;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -58,7 +69,9 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(publicRouter(dependencies));
   app.use(routesFeedRouter(dependencies));
   app.use(dependencies.analytics.router);
+  app.use(SERVERS_API_PATH, serverHealthRouter(dependencies));
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
+  app.use(EVENTS_API_PATH, eventsRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));
   app.use(VIRTUAL_SERVERS_API_PATH, virtualServersRouter(dependencies));
   app.use(IDP_API_PATH, idpAdminRouter({ ...dependencies, idpAdmin: dependencies.idpAdmin }));

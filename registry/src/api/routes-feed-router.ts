@@ -9,13 +9,15 @@ export interface RoutesFeedDependencies {
   servers: ServerService;
   virtualServers: VirtualServerService;
   internalToken: string;
+  /** Paths to leave out of the feed (servers withdrawn by health checks or blocked by a scan). */
+  withheldRoutes?: () => Promise<ReadonlySet<string>>;
 }
 
 /**
  * GET /internal/routes: the route table for gateways, behind the internal token. The ETag is the
  * routes version, so a gateway polling with If-None-Match gets 304 until something changes.
  */
-export function routesFeedRouter({ servers, virtualServers, internalToken }: RoutesFeedDependencies): Router {
+export function routesFeedRouter({ servers, virtualServers, internalToken, withheldRoutes }: RoutesFeedDependencies): Router {
   const router = Router();
   router.get(ROUTES_FEED_PATH, async (request, response) => {
     if (!internalTokenMatches(internalToken, request.get(INTERNAL_TOKEN_HEADER))) {
@@ -32,6 +34,10 @@ export function routesFeedRouter({ servers, virtualServers, internalToken }: Rou
       return;
     }
     const table = await servers.routeTable();
+    if (withheldRoutes) {
+      const withheld = await withheldRoutes();
+      table.routes = table.routes.filter((route) => !withheld.has(route.path));
+    }
     const definitions = await virtualServers.definitions();
     response.set('ETag', etagOf(table.version)).json(definitions.length > 0 ? { ...table, virtualServers: definitions } : table);
   });

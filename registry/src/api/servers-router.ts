@@ -94,7 +94,7 @@ function sendEntry(response: Response, entry: ServerEntry): void {
 }
 
 /** The server path of `/api/servers/<path...>`, canonical; several segments are allowed. */
-function pathParam(request: Request): string {
+export function pathParam(request: Request): string {
   const raw = (request.params as Record<string, unknown>).path;
   return parseServerPath(Array.isArray(raw) ? raw.join('/') : String(raw ?? ''));
 }

@@ -39,6 +39,8 @@ export type RegistryErrorCode =
   | 'REGISTRY_TOKEN_SCOPE_NOT_HELD'
   | 'REGISTRY_TOKEN_RATE_LIMITED'
   | 'REGISTRY_INVALID_USAGE'
+  | 'REGISTRY_INVALID_REQUEST'
+  | 'REGISTRY_SCAN_NOT_FOUND'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */

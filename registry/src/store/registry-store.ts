@@ -1,3 +1,4 @@
+import type { HealthRepository } from './health-repository.js';
 import type { ScopesHistoryRepository } from './scopes-history-repository.js';
 import type { ServerRepository } from './server-repository.js';
 import type { VirtualServerRepository } from './virtual-server-repository.js';
@@ -14,6 +15,7 @@ export interface RegistryStore {
   sessions: SessionRepository;
   usage: UsageRepository;
   audit: AuditRepository;
+  health: HealthRepository;
   /** Which backend holds the data: `sqlite` or `postgres`. */
   backend: 'sqlite' | 'postgres';
   close(): Promise<void>;

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { writeFileAtomic } from '@mcpgw/lib/files/atomic-write.js';
 import type { TokenRequest } from '@mcpgw/lib/tokens/issue-token.js';
-import { startRegistry, type RunningRegistry } from '../../../registry/src/start-registry.js';
+import { startRegistry, type RegistryOptions, type RunningRegistry } from '../../../registry/src/start-registry.js';
 import { openRegistryStore } from '../../../registry/src/store/open-registry-store.js';
 import type { RegistryStore } from '../../../registry/src/store/registry-store.js';
 import { createTestSchema, type TestSchema } from '../../support/postgres.js';
@@ -74,6 +74,8 @@ export interface TestRegistryOptions {
   backend?: RegistryBackend;
   /** Keycloak's admin API for /api/idp (none by default). */
   keycloakAdmin?: KeycloakAdminSettings;
+  /** Health, scan and event stream settings of the registry. */
+  registry?: Pick<RegistryOptions, 'health' | 'eventsKeepAliveMs'>;
 }
 
 /** A real registry on an ephemeral port with a temporary DATA_DIR and scopes.yml, on SQLite or PostgreSQL. */
@@ -90,7 +92,7 @@ export async function startTestRegistry(scopes = TEST_SCOPES, options: TestRegis
   };
   const database = () => (schema === undefined ? {} : { database: { url: schema.url, schema: schema.schema } });
   const start = (): Promise<RunningRegistry> =>
-    startRegistry({ port: 0, dataDir, scopesFile, logger: pino({ level: 'silent' }), internalToken: INTERNAL_TOKEN, keycloakAdmin: options.keycloakAdmin ?? null, ...database() });
+    startRegistry({ port: 0, dataDir, scopesFile, logger: pino({ level: 'silent' }), internalToken: INTERNAL_TOKEN, keycloakAdmin: options.keycloakAdmin ?? null, ...database(), ...options.registry });
   let registry: RunningRegistry;
   try {
     if (backend === 'postgres') schema = await createTestSchema();

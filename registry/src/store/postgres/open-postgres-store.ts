@@ -1,6 +1,7 @@
 import type { RegistryStore } from '../registry-store.js';
 import type { RepositoryOptions } from '../server-repository.js';
 import { openPostgresPool, type PostgresOptions } from './open-postgres-pool.js';
+import { postgresHealthRepository } from './postgres-health-repository.js';
 import { postgresScopesHistory } from './postgres-scopes-history.js';
 import { postgresServerRepository } from './postgres-server-repository.js';
 import { postgresVirtualServers } from './postgres-virtual-servers.js';
@@ -20,6 +21,7 @@ export async function openPostgresStore(options: PostgresOptions, repositoryOpti
     sessions: postgresSessionRepository(pool),
     usage: postgresUsageRepository(pool),
     audit: postgresAuditRepository(pool, repositoryOptions),
+    health: postgresHealthRepository(pool),
     close: () => (closing ??= pool.end()),
   };
 }

@@ -129,6 +129,50 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_at ON audit_log (at);
     `,
   },
+  {
+    version: 6,
+    name: 'health, discovered capabilities, tool changes, security scans',
+    sql: `
+      CREATE TABLE server_health (
+        path text COLLATE "C" PRIMARY KEY,
+        status text NOT NULL CHECK (status IN ('healthy', 'unhealthy', 'auth-expired', 'unknown')),
+        reason text,
+        checked_at timestamptz,
+        latency_ms integer,
+        consecutive_failures integer NOT NULL,
+        consecutive_successes integer NOT NULL,
+        routed boolean NOT NULL,
+        route_regardless boolean NOT NULL
+      );
+      CREATE TABLE server_capabilities (
+        path text COLLATE "C" PRIMARY KEY,
+        tools json NOT NULL,
+        prompts json NOT NULL,
+        resources json NOT NULL,
+        tool_hashes json NOT NULL,
+        discovered_at timestamptz NOT NULL
+      );
+      CREATE TABLE tool_changes (
+        id bigserial PRIMARY KEY,
+        path text COLLATE "C" NOT NULL,
+        tool_name text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('added', 'removed', 'changed')),
+        old_hash text,
+        new_hash text,
+        detected_at timestamptz NOT NULL
+      );
+      CREATE INDEX tool_changes_by_path ON tool_changes (path, id);
+      CREATE TABLE security_scans (
+        path text COLLATE "C" PRIMARY KEY,
+        status text NOT NULL CHECK (status IN ('passed', 'failed')),
+        findings json NOT NULL,
+        scanned_at timestamptz NOT NULL,
+        blocked boolean NOT NULL,
+        overridden_by text,
+        overridden_at timestamptz
+      );
+    `,
+  },
 ];
 
 export const LATEST_POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

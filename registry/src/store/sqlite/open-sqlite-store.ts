@@ -1,6 +1,7 @@
 import type { RegistryStore } from '../registry-store.js';
 import type { RepositoryOptions } from '../server-repository.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
+import { sqliteHealthRepository } from './sqlite-health-repository.js';
 import { sqliteScopesHistory } from './sqlite-scopes-history.js';
 import { sqliteServerRepository } from './sqlite-server-repository.js';
 import { sqliteVirtualServers } from './sqlite-virtual-servers.js';
@@ -22,6 +23,7 @@ export async function openSqliteStore(dataDirectory: string, options: Repository
     sessions: sqliteSessionRepository(db),
     usage: sqliteUsageRepository(db),
     audit: sqliteAuditRepository(db, options),
+    health: sqliteHealthRepository(db),
     close: async () => close(),
   };
 }

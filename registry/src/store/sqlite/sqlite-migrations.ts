@@ -132,6 +132,50 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_at ON audit_log (at);
     `,
   },
+  {
+    version: 7,
+    name: 'health, discovered capabilities, tool changes, security scans',
+    sql: `
+      CREATE TABLE server_health (
+        path TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('healthy', 'unhealthy', 'auth-expired', 'unknown')),
+        reason TEXT,
+        checked_at TEXT,
+        latency_ms INTEGER,
+        consecutive_failures INTEGER NOT NULL,
+        consecutive_successes INTEGER NOT NULL,
+        routed INTEGER NOT NULL CHECK (routed IN (0, 1)),
+        route_regardless INTEGER NOT NULL CHECK (route_regardless IN (0, 1))
+      ) STRICT;
+      CREATE TABLE server_capabilities (
+        path TEXT PRIMARY KEY,
+        tools TEXT NOT NULL,
+        prompts TEXT NOT NULL,
+        resources TEXT NOT NULL,
+        tool_hashes TEXT NOT NULL,
+        discovered_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE tool_changes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        path TEXT NOT NULL,
+        tool_name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('added', 'removed', 'changed')),
+        old_hash TEXT,
+        new_hash TEXT,
+        detected_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX tool_changes_by_path ON tool_changes (path, id);
+      CREATE TABLE security_scans (
+        path TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('passed', 'failed')),
+        findings TEXT NOT NULL,
+        scanned_at TEXT NOT NULL,
+        blocked INTEGER NOT NULL CHECK (blocked IN (0, 1)),
+        overridden_by TEXT,
+        overridden_at TEXT
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
