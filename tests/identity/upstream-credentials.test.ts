@@ -11,6 +11,7 @@ import { open, seal } from '../../registry/src/credentials/seal.js';
 import { startRecordingUpstream, type RecordingUpstream, type ReceivedRequest } from '../support/recording-upstream.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { openWebSocket, startWebSocketEcho } from '../support/websocket.js';
 
 const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
 const SECRETS = ['up-secret-bearer-1', 'k-123-api-key', 'tenant-secret-2'];
@@ -105,6 +106,21 @@ describe('upstream credentials: sealed at rest, never answered, injected by the 
     assert.equal(((await removed.json()) as { auth_scheme?: string }).auth_scheme, undefined);
     const after = await callUntil('/cred-custom', admin(), (request) => request.headers['x-tenant'] === undefined);
     assert.equal(after.headers['x-tenant-secret'], undefined);
+  });
+
+  test('a WebSocket upgrade carries the credential too', async () => {
+    const echo = await startWebSocketEcho();
+    try {
+      const response = await stack.register({ server_name: 'ws', path: '/cred-ws', proxy_pass_url: `${echo.url}/`, supported_transports: ['websocket'], auth_scheme: 'api_key', auth_credential: 'ws-key-1' });
+      assert.equal(response.status, 201);
+      await stack.waitForRoute('/cred-ws');
+      const socket = await openWebSocket(`${stack.gateway.url}/cred-ws/socket`, { ...admin(), 'x-api-key': 'spoofed' });
+      assert.equal(socket.opened, true);
+      if (socket.opened) socket.close();
+      assert.equal(echo.upgrades.at(-1)?.['x-api-key'], 'ws-key-1');
+    } finally {
+      await echo.close();
+    }
   });
 
   test('no credential reaches the logs, even at trace level', () => {
