@@ -12,6 +12,10 @@ import { createApp } from './api/create-app.js';
 import { createCallerVerifier } from './auth/create-caller-verifier.js';
 import { registryApiKeysFromEnv, type RegistryApiKeys } from './auth/registry-api-keys.js';
 import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistrySettings } from './services/mcp-registry/mcp-registry-settings.js';
+import { createRatingService } from './ratings/rating-service.js';
+import { loadAgentCardValidators } from './services/agents/agent-card-schemas.js';
+import { heartbeatSettingsFromEnv, type HeartbeatSettings } from './services/agents/agent-health.js';
+import { createAgentService } from './services/agents/agent-service.js';
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { openRegistryStore } from './store/open-registry-store.js';
@@ -38,6 +42,8 @@ export interface RegistryOptions {
   apiKeys?: RegistryApiKeys;
   /** Namespace of MCP Registry names and the gateway's public URL; default from MCP_REGISTRY_NAMESPACE / GATEWAY_PUBLIC_URL. */
   mcpRegistry?: McpRegistrySettings;
+  /** How often agents heartbeat and how many beats they may miss; default from AGENT_HEARTBEAT_INTERVAL_SECONDS / AGENT_HEARTBEAT_MISSED_LIMIT. */
+  agentHeartbeat?: HeartbeatSettings;
 }
 
 export type RunningRegistry = RunningServer;
@@ -73,6 +79,13 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       publicJwk,
       logger,
       mcpRegistrySettings,
+      agents: createAgentService({
+        agents: store.agents,
+        ratings: store.ratings,
+        validators: loadAgentCardValidators(),
+        heartbeat: options.agentHeartbeat ?? heartbeatSettingsFromEnv(),
+      }),
+      ratings: createRatingService(store.ratings),
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);

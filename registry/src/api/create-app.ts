@@ -8,7 +8,11 @@ import { sendError } from '../errors/send-error.js';
 import type { McpRegistrySettings } from '../services/mcp-registry/mcp-registry-settings.js';
 import type { ScopesService } from '../services/scopes/scopes-service.js';
 import type { ServerService } from '../services/server-service.js';
+import type { RatingService } from '../ratings/rating-service.js';
+import type { AgentService } from '../services/agents/agent-service.js';
+import { AGENTS_API_PATH, agentsRouter } from './agents-router.js';
 import { publicRouter } from './public-router.js';
+import { ratingsRouter } from './ratings-router.js';
 import { registryV0Router } from './registry-v0-router.js';
 import { loggerOf, requestContext } from './request-context.js';
 import { routesFeedRouter } from './routes-feed-router.js';
@@ -25,6 +29,8 @@ export interface RegistryAppDependencies {
   logger: Logger;
   /** Namespace and gateway URL of the MCP Registry API and discovery documents. */
   mcpRegistrySettings: McpRegistrySettings;
+  agents: AgentService;
+  ratings: RatingService;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -36,6 +42,8 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(requestContext(logger));
   app.use(publicRouter(dependencies));
   app.use(routesFeedRouter(dependencies));
+  app.use(ratingsRouter(dependencies));
+  app.use(AGENTS_API_PATH, agentsRouter(dependencies));
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));
   app.use(registryV0Router(dependencies));

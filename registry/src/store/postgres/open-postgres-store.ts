@@ -1,6 +1,8 @@
 import type { RegistryStore } from '../registry-store.js';
 import type { RepositoryOptions } from '../server-repository.js';
 import { openPostgresPool, type PostgresOptions } from './open-postgres-pool.js';
+import { postgresAgentRepository } from './postgres-agent-repository.js';
+import { postgresRatingRepository } from './postgres-rating-repository.js';
 import { postgresScopesHistory } from './postgres-scopes-history.js';
 import { postgresServerRepository } from './postgres-server-repository.js';
 
@@ -12,6 +14,8 @@ export async function openPostgresStore(options: PostgresOptions, repositoryOpti
     backend: 'postgres',
     servers: postgresServerRepository(pool, repositoryOptions),
     scopesHistory: postgresScopesHistory(pool, repositoryOptions),
+    agents: postgresAgentRepository(pool, repositoryOptions),
+    ratings: postgresRatingRepository(pool, repositoryOptions),
     close: () => (closing ??= pool.end()),
   };
 }

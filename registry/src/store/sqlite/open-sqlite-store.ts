@@ -1,6 +1,8 @@
 import type { RegistryStore } from '../registry-store.js';
 import type { RepositoryOptions } from '../server-repository.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
+import { sqliteAgentRepository } from './sqlite-agent-repository.js';
+import { sqliteRatingRepository } from './sqlite-rating-repository.js';
 import { sqliteScopesHistory } from './sqlite-scopes-history.js';
 import { sqliteServerRepository } from './sqlite-server-repository.js';
 
@@ -14,6 +16,8 @@ export async function openSqliteStore(dataDirectory: string, options: Repository
     backend: 'sqlite',
     servers: sqliteServerRepository(db, options, () => undefined),
     scopesHistory: sqliteScopesHistory(db, options),
+    agents: sqliteAgentRepository(db, options),
+    ratings: sqliteRatingRepository(db, options),
     close: async () => close(),
   };
 }
