@@ -36,9 +36,14 @@ const COLUMN_NAMES = [
   'revision', 'sequence', 'registered_at', 'updated_at', 'deleted_at', 'last_heartbeat_at', 'latency_ms',
 ] as const satisfies ReadonlyArray<keyof AgentRow>;
 const COLUMNS = COLUMN_NAMES.join(', ');
-const UPSERT = `INSERT INTO agents (${COLUMNS}) VALUES (${COLUMN_NAMES.map((_, index) => `$${index + 1}`).join(', ')})
-  ON CONFLICT (path) DO UPDATE SET ${COLUMN_NAMES.slice(1).map((name) => `${name} = excluded.${name}`).join(', ')}`;
-/** Taking the next number locks the counter row: agent writes queue, so sequences commit in order. */
+const INSERT = `INSERT INTO agents (${COLUMNS}) VALUES (${COLUMN_NAMES.map((_, index) => `$${index + 1}`).join(', ')})`;
+/** Writes over the row that is there (locked by the transaction): an edit, a deletion, or a tombstone re-used. */
+const UPSERT = `${INSERT} ON CONFLICT (path) DO UPDATE SET ${COLUMN_NAMES.slice(1).map((name) => `${name} = excluded.${name}`).join(', ')}`;
+const UNIQUE_VIOLATION = '23505';
+/**
+ * Taking the next number locks the counter row until commit, so sequences commit in order and a
+ * reader of listChangedSince never skips one. Every write locks its agent row first, then the counter.
+ */
 const NEXT_SEQUENCE = 'UPDATE agents_sequence SET value = value + 1 WHERE id = 1 RETURNING value';
 
 /** The AgentRepository on PostgreSQL; each write is one transaction, safe across replicas. */
@@ -61,9 +66,9 @@ export function postgresAgentRepository(pool: Pool, options: RepositoryOptions =
     },
     create: (path, fields) =>
       inTransaction(pool, async (client) => {
-        const sequence = await take(client);
         const existing = await row(client, path, true);
         if (existing !== undefined && existing.deleted_at === null) throw agentExists(path);
+        const sequence = await take(client);
         const now = clock().toISOString();
         const stored: StoredAgent = {
           ...fields,
@@ -75,25 +80,27 @@ export function postgresAgentRepository(pool: Pool, options: RepositoryOptions =
           lastHeartbeatAt: null,
           latencyMs: null,
         };
-        await client.query(UPSERT, toParameters(stored));
+        // A path never used has no row to lock: a concurrent create of it makes this INSERT fail.
+        await client.query(existing === undefined ? INSERT : UPSERT, toParameters(stored));
         return stored;
+      }).catch((error: unknown) => {
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw agentExists(path);
+        throw error;
       }),
     update: (path, changes) =>
       inTransaction(pool, async (client) => {
-        const sequence = await take(client);
         const current = await liveLocked(client, path);
         if (current === undefined) return undefined;
-        const next = applyAgentChanges(current, changes, sequence, clock());
+        const next = applyAgentChanges(current, changes, await take(client), clock());
         await client.query(UPSERT, toParameters(next));
         return next;
       }),
     delete: (path, check) =>
       inTransaction(pool, async (client) => {
-        const sequence = await take(client);
         const current = await liveLocked(client, path);
         if (current === undefined) return false;
         check?.(current);
-        await client.query(UPSERT, tombstoneParameters(current, sequence, clock().toISOString()));
+        await client.query(UPSERT, tombstoneParameters(current, await take(client), clock().toISOString()));
         return true;
       }),
     recordHeartbeat: async (path, at, latencyMs) =>
