@@ -13,6 +13,9 @@ import { createCallerVerifier } from './auth/create-caller-verifier.js';
 import { registryApiKeysFromEnv, type RegistryApiKeys } from './auth/registry-api-keys.js';
 import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistrySettings } from './services/mcp-registry/mcp-registry-settings.js';
 import { createRatingService } from './ratings/rating-service.js';
+import { createEmbeddingsClient } from './search/embeddings-client.js';
+import { createSearchService } from './search/search-service.js';
+import { searchSettingsFromEnv, type SearchSettings } from './search/search-settings.js';
 import { loadAgentCardValidators } from './services/agents/agent-card-schemas.js';
 import { heartbeatSettingsFromEnv, type HeartbeatSettings } from './services/agents/agent-health.js';
 import { createAgentService } from './services/agents/agent-service.js';
@@ -44,6 +47,8 @@ export interface RegistryOptions {
   mcpRegistry?: McpRegistrySettings;
   /** How often agents heartbeat and how many beats they may miss; default from AGENT_HEARTBEAT_INTERVAL_SECONDS / AGENT_HEARTBEAT_MISSED_LIMIT. */
   agentHeartbeat?: HeartbeatSettings;
+  /** Search weights and the embeddings endpoint; default from SEARCH_* and EMBEDDINGS_* variables. */
+  search?: SearchSettings;
 }
 
 export type RunningRegistry = RunningServer;
@@ -70,6 +75,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const { publicJwk } = await loadOrCreateSigningKey(options.dataDir);
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
+    const searchSettings = options.search ?? searchSettingsFromEnv();
     const app = createApp({
       servers: createServerService(store.servers),
       scopesEditor: createScopesService(store.scopesHistory, scopes),
@@ -86,6 +92,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
         heartbeat: options.agentHeartbeat ?? heartbeatSettingsFromEnv(),
       }),
       ratings: createRatingService(store.ratings),
+      search: createSearchService(searchSettings, searchSettings.embeddings && createEmbeddingsClient(searchSettings.embeddings), logger),
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);

@@ -13,6 +13,8 @@ import type { AgentService } from '../services/agents/agent-service.js';
 import { AGENTS_API_PATH, agentsRouter } from './agents-router.js';
 import { publicRouter } from './public-router.js';
 import { ratingsRouter } from './ratings-router.js';
+import { searchRouter } from './search-router.js';
+import type { SearchService } from '../search/search-service.js';
 import { registryV0Router } from './registry-v0-router.js';
 import { loggerOf, requestContext } from './request-context.js';
 import { routesFeedRouter } from './routes-feed-router.js';
@@ -31,6 +33,7 @@ export interface RegistryAppDependencies {
   mcpRegistrySettings: McpRegistrySettings;
   agents: AgentService;
   ratings: RatingService;
+  search: SearchService;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -43,6 +46,7 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(publicRouter(dependencies));
   app.use(routesFeedRouter(dependencies));
   app.use(ratingsRouter(dependencies));
+  app.use(searchRouter(dependencies));
   app.use(AGENTS_API_PATH, agentsRouter(dependencies));
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));
