@@ -1,3 +1,4 @@
+import { attestationKey } from '@mcpgw/lib/check/identity-attestation.js';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { SigningKey } from '@mcpgw/lib/tokens/signing-key.js';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
@@ -14,6 +15,7 @@ import { AGENTS_API_PATH, agentsRouter } from './agents-router.js';
 import { publicRouter } from './public-router.js';
 import { ratingsRouter } from './ratings-router.js';
 import { searchRouter } from './search-router.js';
+import { registryMcpRouter } from '../mcp-server/registry-mcp-router.js';
 import type { SearchService } from '../search/search-service.js';
 import { registryV0Router } from './registry-v0-router.js';
 import { loggerOf, requestContext } from './request-context.js';
@@ -47,6 +49,7 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(routesFeedRouter(dependencies));
   app.use(ratingsRouter(dependencies));
   app.use(searchRouter(dependencies));
+  app.use(registryMcpRouter({ ...dependencies, attestation: attestationKey(dependencies.internalToken), gatewayUrl: dependencies.mcpRegistrySettings.gatewayUrl }));
   app.use(AGENTS_API_PATH, agentsRouter(dependencies));
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));
