@@ -7,7 +7,7 @@ import type { Identity } from '@mcpgw/lib/tokens/identity.js';
 import { TokenError } from '@mcpgw/lib/tokens/token-error.js';
 import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
 import { authenticateCaller, type Caller } from '../auth/authenticate-caller.js';
-import { REGISTRY_MCP_SERVER_PATH } from './registry-mcp-path.js';
+import { REGISTRY_MCP_SERVER_PATH } from '@mcpgw/lib/registry/registry-mcp-server.js';
 
 /**
  * Who calls the registry's MCP server. Behind the gateway the caller's token does not reach the

@@ -6,7 +6,7 @@ import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
 import { callerOf } from '../auth/authenticate-caller.js';
 import { jsonBody } from '../api/json-body.js';
 import { authenticateMcpCaller } from './authenticate-mcp-caller.js';
-import { REGISTRY_MCP_ENDPOINT } from './registry-mcp-path.js';
+import { REGISTRY_MCP_ENDPOINT } from '@mcpgw/lib/registry/registry-mcp-server.js';
 import { createRegistryMcpServer, type RegistryMcpDependencies } from './registry-mcp-tools.js';
 
 export interface RegistryMcpRouterDependencies extends RegistryMcpDependencies {
