@@ -8,7 +8,7 @@ import { parseNewServer, parseReplacement, parseServerPatch, parseServerPath, pa
 import type { RatingService } from '../ratings/rating-service.js';
 import type { ServerEntry } from '../services/server-format.js';
 import type { ServerService } from '../services/server-service.js';
-import { NO_RATINGS, type RatingSummary } from '../store/rating-repository.js';
+import type { RatingSummary } from '../store/rating-repository.js';
 import { expectedRevision, revisionTag } from './if-match.js';
 import { jsonBody } from './json-body.js';
 import { viewerOf } from './viewer-of.js';
@@ -19,7 +19,7 @@ export interface ServersRouterDependencies {
   servers: ServerService;
   verifier: TokenVerifier;
   scopes: ScopesSource;
-  /** When given, entries read through GET carry their `rating` (average and count). */
+  /** When given, entries read through GET carry their `rating` (average and count) once rated. */
   ratings?: RatingService;
 }
 
@@ -40,7 +40,7 @@ export function serversRouter({ servers, verifier, scopes, ratings }: ServersRou
       allowsUiAction(caller.policy, caller.scopes, 'list_service', server.path),
     );
     const summaries = await ratings?.summaries('server');
-    response.json({ servers: summaries ? visible.map((server) => ({ ...server, rating: summaries.get(server.path) ?? NO_RATINGS })) : visible });
+    response.json({ servers: visible.map((server) => withRating(server, summaries?.get(server.path))) });
   });
 
   router.post('/', async (request, response) => {
@@ -63,7 +63,7 @@ export function serversRouter({ servers, verifier, scopes, ratings }: ServersRou
     const caller = callerOf(response);
     requireAction(caller, 'list_service', path);
     const server = await servers.getVisible(path, viewerOf(caller));
-    sendEntry(response, ratings ? { ...server, rating: await ratings.summary({ kind: 'server', path }) } : server);
+    sendEntry(response, withRating(server, await ratings?.summary({ kind: 'server', path })));
   });
 
   router.put('/*path', async (request, response) => {
@@ -92,6 +92,11 @@ export function serversRouter({ servers, verifier, scopes, ratings }: ServersRou
   });
 
   return router;
+}
+
+/** A read entry with its `rating` (average and count), which appears, like other optional keys, once set. */
+function withRating(server: ServerEntry, rating: RatingSummary | undefined): ServerEntry & { rating?: RatingSummary } {
+  return rating === undefined || rating.count === 0 ? server : { ...server, rating };
 }
 
 /** Answers an entry with its revision as ETag, for If-Match on the next edit. */
