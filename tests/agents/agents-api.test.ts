@@ -218,6 +218,10 @@ for (const { backend, skip } of await registryBackends()) {
       assertError(await as('travel').post('/api/servers/rated-time/rating', { rating: 5 }), 403, 'REGISTRY_FORBIDDEN');
       assertError(await admin.post('/api/servers/none/rating', { rating: 5 }), 404, 'REGISTRY_SERVER_NOT_FOUND');
       await admin.delete('/api/servers/rated-time').expect(204);
+      await admin.post('/api/servers', { server_name: 'time again', path: '/rated-time', proxy_pass_url: 'http://127.0.0.1:8101/' }).expect(201);
+      assert.deepEqual((await admin.get('/api/servers/rated-time/rating').expect(200)).body, { average: null, count: 0, your_rating: null });
+      assert.equal((await admin.get('/api/servers/rated-time').expect(200)).body.rating, undefined, 'a new server on the path starts unrated');
+      await admin.delete('/api/servers/rated-time').expect(204);
     });
   });
 }

@@ -88,6 +88,7 @@ export function serversRouter({ servers, verifier, scopes, ratings }: ServersRou
     const path = pathParam(request);
     requireAction(callerOf(response), 'delete_service', path);
     await servers.remove(path);
+    await ratings?.forget({ kind: 'server', path });
     response.status(204).end();
   });
 

@@ -16,6 +16,8 @@ export interface RatingService {
   view(target: RatingTarget, user: string): Promise<RatingView>;
   summary(target: RatingTarget): Promise<RatingSummary>;
   summaries(kind: RatingKind): Promise<Map<string, RatingSummary>>;
+  /** Forgets an item's ratings (it was deleted), so that a new item on its path starts unrated. */
+  forget(target: RatingTarget): Promise<void>;
 }
 
 export function createRatingService(ratings: RatingRepository): RatingService {
@@ -31,6 +33,7 @@ export function createRatingService(ratings: RatingRepository): RatingService {
     view,
     summary: (target) => ratings.summary(target),
     summaries: (kind) => ratings.summaries(kind),
+    forget: (target) => ratings.removeAll(target),
   };
 }
 
