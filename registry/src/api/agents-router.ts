@@ -70,7 +70,11 @@ export function agentsRouter({ agents, verifier, scopes }: AgentsRouterDependenc
     const caller = callerOf(response);
     const latency = parseHeartbeat(request.body);
     if (!allowsUiAction(caller.policy, caller.scopes, 'modify_agent', path)) {
-      const agent = await agents.get(path).catch(() => undefined);
+      // Not found reads as not allowed: the caller learns nothing about paths it may not touch.
+      const agent = await agents.get(path).catch((error: unknown) => {
+        if (error instanceof RegistryError && error.code === 'REGISTRY_AGENT_NOT_FOUND') return undefined;
+        throw error;
+      });
       if (agent?.published_by !== caller.identity.user) {
         throw new RegistryError('REGISTRY_FORBIDDEN', 403, `only the publisher of ${path} or a caller with modify_agent on it may send its heartbeat`);
       }
