@@ -104,7 +104,7 @@ for (const { backend, skip } of await registryBackends()) {
       assertError(await admin.post('/api/agents', { path: '/agents/bad' }), 400, 'REGISTRY_INVALID_AGENT');
       assertError(await admin.post('/api/agents', { path: '/discover', card: cardV03('Old') }), 400, 'REGISTRY_INVALID_AGENT');
       assertError(await admin.post('/api/agents', { path: '/Bad Path', card: cardV03('Old') }), 400, 'REGISTRY_INVALID_AGENT');
-      assertError(await admin.post('/api/agents', { path: '/agents/bad', card: cardV03('Old'), visibility: 'group-restricted' }), 400, 'REGISTRY_INVALID_SERVER');
+      assertError(await admin.post('/api/agents', { path: '/agents/bad', card: cardV03('Old'), visibility: 'group-restricted' }), 400, 'REGISTRY_INVALID_AGENT');
       assert.deepEqual((await admin.get('/api/agents').expect(200)).body.agents, []);
       await admin.post('/api/agents', { path: '/agents/once', card: cardV03('Once') }).expect(201);
       assertError(await admin.post('/api/agents', { path: '/agents/once', card: cardV03('Twice') }), 409, 'REGISTRY_AGENT_EXISTS');

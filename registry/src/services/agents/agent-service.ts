@@ -1,4 +1,4 @@
-import { agentNotFound } from '../../errors/agent-errors.js';
+import { agentNotFound, invalidAgent } from '../../errors/agent-errors.js';
 import { revisionConflict } from '../../errors/registry-error.js';
 import type { AgentChange, AgentFields, AgentRepository, StoredAgent } from '../../store/agent-repository.js';
 import type { RatingRepository, RatingSummary } from '../../store/rating-repository.js';
@@ -10,6 +10,8 @@ import { toAgentEntry, type AgentEntry, type AgentInput, type AgentPatch } from 
 import { healthOf, type HeartbeatSettings } from './agent-health.js';
 import { rankAgents, type DiscoveryQuery, type RankedAgent } from './rank-agents.js';
 import { validateAgentCard } from './validate-agent-card.js';
+
+const AGENT_ENTRY = { noun: 'agent', invalid: invalidAgent };
 
 export interface AgentEditOptions {
   /** The revision the caller read (If-Match), when it sent one. */
@@ -72,7 +74,7 @@ export function createAgentService({ agents, ratings, validators, heartbeat, clo
       }),
     );
   const fieldsOf = (input: AgentInput): Omit<AgentFields, 'publishedBy'> => {
-    checkVisibility(input.visibility, input.allowed_groups);
+    checkVisibility(input.visibility, input.allowed_groups, AGENT_ENTRY);
     const { version, card } = validateAgentCard(validators, input.card);
     return {
       card,
@@ -103,7 +105,7 @@ export function createAgentService({ agents, ratings, validators, heartbeat, clo
       return edit(path, options, (current) => {
         const visibility = patch.visibility ?? current.visibility;
         const allowedGroups = patch.allowed_groups ?? (visibility === 'group-restricted' ? current.allowedGroups : []);
-        checkVisibility(visibility, allowedGroups);
+        checkVisibility(visibility, allowedGroups, AGENT_ENTRY);
         return {
           ...(card ? { card: card.card, cardVersion: card.version } : {}),
           tags: patch.tags,
