@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { listen } from '@mcpgw/lib/http/listen.js';
 import { protectedResourceSettingsFromEnv, type ProtectedResourceSettings } from '@mcpgw/lib/providers/protected-resource-settings.js';
 import { createLogger, type Logger } from '@mcpgw/lib/logging/logger.js';
+import { attestationKey } from '@mcpgw/lib/check/identity-attestation.js';
 import { createAccessChecker } from './authz/check-access.js';
 import { cacheAccessGrants, DEFAULT_DECISION_CACHE_ENTRIES } from './authz/cache-access-grants.js';
 import { compileOriginPolicy } from './cors/origin-policy.js';
@@ -118,6 +119,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const forwarder = createForwarder({ upstreamTimeoutMs: settings.upstreamTimeoutMs });
   const origins = compileOriginPolicy(options.allowedOrigins ?? []);
+  // Upstreams that hold the internal token (the registry's own MCP server) can verify the identity headers.
+  const attestation = options.internalToken ? attestationKey(options.internalToken) : undefined;
   const streams = new Set<() => void>();
   const trackStream = (end: () => void): (() => void) => {
     streams.add(end);
@@ -151,6 +154,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     sseKeepAliveMs: settings.sseKeepAliveMs,
     protectedResource: createProtectedResourceHandler({ ...resource, publicUrl: () => publicUrl ?? '', routes }),
     telemetry,
+    ...(attestation ? { attestation } : {}),
   }));
   server.on('upgrade', createUpgradeHandler({
     routes,
@@ -160,6 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     upstreamTimeoutMs: settings.upstreamTimeoutMs,
     logger,
     trackStream,
+    ...(attestation ? { attestation } : {}),
   }));
   server.on('clientError', (error, socket) => {
     logger.debug({ err: error }, 'malformed request from a client');

@@ -14,6 +14,13 @@ import { createIdpAdminService } from './idp/idp-admin-service.js';
 import { createCallerVerifier } from './auth/create-caller-verifier.js';
 import { registryApiKeysFromEnv, type RegistryApiKeys } from './auth/registry-api-keys.js';
 import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistrySettings } from './services/mcp-registry/mcp-registry-settings.js';
+import { createRatingService } from './ratings/rating-service.js';
+import { createEmbeddingsClient } from './search/embeddings-client.js';
+import { createSearchService } from './search/search-service.js';
+import { searchSettingsFromEnv, type SearchSettings } from './search/search-settings.js';
+import { loadAgentCardValidators } from './services/agents/agent-card-schemas.js';
+import { heartbeatSettingsFromEnv, type HeartbeatSettings } from './services/agents/agent-health.js';
+import { createAgentService } from './services/agents/agent-service.js';
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { createVirtualServerService } from './services/virtual-servers/virtual-server-service.js';
@@ -69,6 +76,10 @@ export interface RegistryOptions {
   health?: HealthOptions;
   /** Keep-alive comments on /api/events; default 15 s. */
   eventsKeepAliveMs?: number;
+  /** How often agents heartbeat and how many beats they may miss; default from AGENT_HEARTBEAT_INTERVAL_SECONDS / AGENT_HEARTBEAT_MISSED_LIMIT. */
+  agentHeartbeat?: HeartbeatSettings;
+  /** Search weights and the embeddings endpoint; default from SEARCH_* and EMBEDDINGS_* variables. */
+  search?: SearchSettings;
 }
 
 export type RunningRegistry = RunningServer;
@@ -133,6 +144,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       },
     });
     stopHealth = health.stop;
+    const searchSettings = options.search ?? searchSettingsFromEnv();
     const app = createApp({
       servers,
       virtualServers: createVirtualServerService(store.virtualServers),
@@ -156,6 +168,14 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       tokenVending: options.tokenVending ?? tokenVendingSettingsFromEnv(),
       telemetry,
       analytics,
+      agents: createAgentService({
+        agents: store.agents,
+        ratings: store.ratings,
+        validators: loadAgentCardValidators(),
+        heartbeat: options.agentHeartbeat ?? heartbeatSettingsFromEnv(),
+      }),
+      ratings: createRatingService(store.ratings),
+      search: createSearchService(searchSettings, searchSettings.embeddings && createEmbeddingsClient(searchSettings.embeddings), logger),
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);

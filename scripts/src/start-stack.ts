@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@mcpgw/lib/logging/logger.js';
+import { REGISTRY_MCP_ENDPOINT } from '@mcpgw/lib/registry/registry-mcp-server.js';
 import { Stack } from './stack/run-stack.js';
 
 /** `npm start`: the whole stack until Ctrl-C or SIGTERM. */
@@ -53,6 +54,7 @@ if (!exiting) {
     `  registry:    ${stack.registryUrl}`,
     `  data dir:    ${config.dataDir}`,
     ...config.examples.map((example) => `  ${`${example.name}:`.padEnd(12)} ${stack.gatewayUrl}${example.path}/mcp`),
+    `  ${'mcpgw:'.padEnd(12)} ${stack.gatewayUrl}${REGISTRY_MCP_ENDPOINT}`,
     '',
     'Get a token:  npx mcpgw token --user alice --groups mcp-registry-admin',
     `Try it:       npx mcpgw client list --url ${stack.gatewayUrl}${config.examples[0]?.path ?? '/currenttime'}/mcp --token <token>`,

@@ -101,6 +101,15 @@ describe('npm start', () => {
         await client.close();
       }
 
+      const registryMcp = await connectClient(`http://127.0.0.1:${launched.ports.GATEWAY_PORT}/mcpgw/mcp`, mcpgwToken(dataDir, ['--user', 'alice', '--groups', 'mcp-registry-admin']));
+      try {
+        const listed = await registryMcp.callTool({ name: 'list_services', arguments: {} });
+        const paths = ((listed.structuredContent as { services: Array<{ path: string }> }).services).map((service) => service.path);
+        assert.deepEqual(paths, ['/currenttime', '/mcpgw', '/notes'], 'the launcher registers the registry\'s own MCP server');
+      } finally {
+        await registryMcp.close();
+      }
+
       const limited = await connectClient(url, mcpgwToken(dataDir, ['--user', 'bob', '--groups', 'other-tool-only']));
       try {
         assert.deepEqual((await limited.listTools()).tools, []);
@@ -114,7 +123,7 @@ describe('npm start', () => {
     for (const port of Object.values(launched.ports)) assert.equal(await isListening(port), false, `port ${port} still answers`);
   });
 
-  test('MCPGW_EXAMPLES=false starts no example servers', async () => {
+  test('MCPGW_EXAMPLES=false starts no example servers; the registry\'s own MCP server is still registered', async () => {
     const temp = makeTempDir();
     temps.push(temp);
     const launched = await launch(path.join(temp.dir, 'data'), path.join(temp.dir, 'scopes.yml'), { MCPGW_EXAMPLES: 'false' });
@@ -124,7 +133,8 @@ describe('npm start', () => {
       assert.equal(await isListening(launched.ports.NOTES_PORT), false);
       const token = mcpgwToken(path.join(temp.dir, 'data'), ['--user', 'alice', '--groups', 'mcp-registry-admin']);
       const response = await fetch(`http://127.0.0.1:${launched.ports.REGISTRY_PORT}/api/servers`, { headers: { authorization: `Bearer ${token}` } });
-      assert.deepEqual(await response.json(), { servers: [] });
+      const { servers } = (await response.json()) as { servers: Array<{ path: string }> };
+      assert.deepEqual(servers.map((server) => server.path), ['/mcpgw'], 'only the registry\'s own MCP server');
     } finally {
       assert.equal(await stop(launched), 0);
     }

@@ -10,7 +10,7 @@ import { route } from './support/route-feed-server.js';
 const SPOOFED = [
   'X-User', 'x-user', 'X-USER', 'x_user', 'X_User', 'X-Username', 'x_username', 'X-Client-Id', 'x_client_id',
   'X_SCOPES', 'X-Scopes', 'x-scopes', 'X-Auth-Method', 'x_auth_method', 'X-Groups', 'X_GROUPS', 'X-Allowed-Tools',
-  'x_allowed_tools', 'X-User-Id', 'X-Email', 'X-Forwarded-User', 'x_forwarded_email', 'X-Forwarded-Groups',
+  'x_allowed_tools', 'X-User-Id', 'X-Gateway-Identity', 'x_gateway_identity', 'X-Email', 'X-Forwarded-User', 'x_forwarded_email', 'X-Forwarded-Groups',
   'X-Forwarded-Preferred-Username', 'X-Auth-Request-User', 'x_auth_request_email', 'X-Auth-Request-Groups',
   'X-Auth-Request-Access-Token', 'X-Original-URL', 'X-Server-Path', 'X-MCP-Method', 'x_mcp_tool', 'X-Body',
 ];
@@ -46,7 +46,8 @@ describe('headers on the way upstream', () => {
     assert.equal(response.status, 200);
     const reserved = rawPairs().filter(([name]) => RESERVED_HEADER_NAMES.has(normaliseHeaderName(name)));
     assert.ok(reserved.every(([, value]) => value !== 'admin'), `spoofed header arrived: ${JSON.stringify(reserved)}`);
-    const identity = Object.fromEntries(reserved.map(([name, value]) => [name.toLowerCase(), value]));
+    const { 'x-gateway-identity': attestation, ...identity } = Object.fromEntries(reserved.map(([name, value]) => [name.toLowerCase(), value]));
+    assert.match(attestation ?? '', /^v1\.\d+\.[A-Za-z0-9_-]{43}$/, 'the gateway attests the identity it sets');
     assert.deepEqual(identity, {
       'x-user': 'alice',
       'x-username': 'alice',
@@ -55,7 +56,7 @@ describe('headers on the way upstream', () => {
       'x-auth-method': 'registry-token',
       'x-groups': 'users',
     });
-    assert.equal(reserved.length, 6, 'each identity header arrives exactly once');
+    assert.equal(reserved.length, 7, 'each identity header and the attestation arrive exactly once');
   });
 
   test('with only Authorization, the ingress token is removed', async () => {

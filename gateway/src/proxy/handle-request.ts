@@ -8,6 +8,7 @@ import type { ProtectedResourceHandler } from '../discovery/serve-protected-reso
 import type { OriginPolicy } from '../cors/origin-policy.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { sendError, type RpcContext } from '../errors/send-error.js';
+import { attestIdentity, type AttestationKey } from '@mcpgw/lib/check/identity-attestation.js';
 import { buildUpstreamHeaders } from '../headers/build-upstream-headers.js';
 import { schemeOf } from '../headers/scheme-of.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../headers/request-id.js';
@@ -43,6 +44,8 @@ export interface RequestHandlerContext {
   virtualMcp?: VirtualMcpEndpoint | undefined;
   /** Metrics, and spans when an OTLP endpoint is configured. */
   telemetry: GatewayTelemetry;
+  /** When set, the identity sent upstream carries the gateway's attestation (X-Gateway-Identity). */
+  attestation?: AttestationKey;
 }
 
 /**
@@ -111,7 +114,7 @@ async function handle(
   const { upstream } = match.route;
   const targetUrl = buildTargetUrl(upstream, match.rest, target.query);
   const headers = buildUpstreamHeaders(req, {
-    identity: grant.identity,
+    identity: context.attestation ? attestIdentity(context.attestation, match.route.path, grant.identity) : grant.identity,
     requestId,
     upstreamHost: upstream.host,
     credential: match.route.credential,

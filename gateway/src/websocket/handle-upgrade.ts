@@ -5,6 +5,7 @@ import type { AccessChecker } from '../authz/check-access.js';
 import type { OriginPolicy } from '../cors/origin-policy.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { sendError, type UpgradeSocket } from '../errors/send-error.js';
+import { attestIdentity, type AttestationKey } from '@mcpgw/lib/check/identity-attestation.js';
 import { buildUpstreamHeaders } from '../headers/build-upstream-headers.js';
 import { REQUEST_ID_HEADER, requestIdOf } from '../headers/request-id.js';
 import { schemeOf } from '../headers/scheme-of.js';
@@ -24,6 +25,8 @@ export interface UpgradeHandlerContext {
   logger: Logger;
   /** Registers a long-lived connection with a function that ends it; returns its removal. */
   trackStream: (end: () => void) => () => void;
+  /** When set, the identity sent upstream carries the gateway's attestation (X-Gateway-Identity). */
+  attestation?: AttestationKey;
 }
 
 /**
@@ -64,7 +67,12 @@ async function upgrade(
   if (socket.destroyed) return;
 
   const { upstream } = match.route;
-  const headers = buildUpstreamHeaders(req, { identity: grant.identity, requestId, upstreamHost: upstream.host, credential: match.route.credential });
+  const headers = buildUpstreamHeaders(req, {
+    identity: context.attestation ? attestIdentity(context.attestation, match.route.path, grant.identity) : grant.identity,
+    requestId,
+    upstreamHost: upstream.host,
+    credential: match.route.credential,
+  });
   headers.connection = 'Upgrade';
   headers.upgrade = req.headers.upgrade;
   const untrack = context.trackStream(() => socket.destroy());

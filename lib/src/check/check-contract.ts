@@ -47,6 +47,13 @@ export const IDENTITY_HEADERS = {
   groups: 'x-groups',
 } as const;
 
+/**
+ * Set by the gateway on every upstream request: an HMAC over the identity headers and the route,
+ * so that an upstream holding the key (the registry's own MCP server) can tell identity headers the
+ * gateway set from ones a client sent it directly. See identity-attestation.ts.
+ */
+export const IDENTITY_ATTESTATION_HEADER = 'x-gateway-identity';
+
 /** For tools/list: the tools the caller may call (`*`, or percent-encoded names, comma-separated). */
 export const ALLOWED_TOOLS_HEADER = 'x-allowed-tools';
 /** For prompts/list: the prompts the caller may get (`*`, or percent-encoded names and `prefix*` items). */
@@ -60,6 +67,7 @@ export const ALLOWED_RESOURCES_HEADER = 'x-allowed-resources';
  */
 export const RESERVED_HEADER_NAMES: ReadonlySet<string> = new Set([
   ...Object.values(IDENTITY_HEADERS),
+  IDENTITY_ATTESTATION_HEADER,
   ALLOWED_TOOLS_HEADER,
   ALLOWED_PROMPTS_HEADER,
   ALLOWED_RESOURCES_HEADER,

@@ -1,4 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { attestationKey } from '@mcpgw/lib/check/identity-attestation.js';
 import type { SigningKey } from '@mcpgw/lib/tokens/signing-key.js';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
@@ -12,7 +13,14 @@ import { sendError } from '../errors/send-error.js';
 import type { McpRegistrySettings } from '../services/mcp-registry/mcp-registry-settings.js';
 import type { ScopesService } from '../services/scopes/scopes-service.js';
 import type { ServerService } from '../services/server-service.js';
+import type { AgentService } from '../services/agents/agent-service.js';
+import type { RatingService } from '../ratings/rating-service.js';
+import type { SearchService } from '../search/search-service.js';
+import { registryMcpRouter } from '../mcp-server/registry-mcp-router.js';
+import { AGENTS_API_PATH, agentsRouter } from './agents-router.js';
 import { publicRouter } from './public-router.js';
+import { ratingsRouter } from './ratings-router.js';
+import { searchRouter } from './search-router.js';
 import { registryV0Router } from './registry-v0-router.js';
 import { loggerOf, requestContext } from './request-context.js';
 import { routesFeedRouter } from './routes-feed-router.js';
@@ -53,6 +61,9 @@ export interface RegistryAppDependencies extends LoginRouterDependencies, Tokens
   /** The registry's changes, streamed at /api/events. */
   events: EventBus;
   eventsKeepAliveMs?: number;
+  agents: AgentService;
+  ratings: RatingService;
+  search: SearchService;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -70,6 +81,10 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(routesFeedRouter(dependencies));
   app.use(dependencies.analytics.router);
   app.use(SERVERS_API_PATH, serverHealthRouter(dependencies));
+  app.use(ratingsRouter(dependencies));
+  app.use(searchRouter(dependencies));
+  app.use(registryMcpRouter({ ...dependencies, attestation: attestationKey(dependencies.internalToken), gatewayUrl: dependencies.mcpRegistrySettings.gatewayUrl }));
+  app.use(AGENTS_API_PATH, agentsRouter(dependencies));
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
   app.use(EVENTS_API_PATH, eventsRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));

@@ -5,8 +5,10 @@ import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
 import { authenticateCaller, callerOf, type Caller } from '../auth/authenticate-caller.js';
 import { requireAction } from '../auth/require-action.js';
 import { parseNewServer, parseReplacement, parseServerPatch, parseServerPath, parseToggle } from '../services/parse-server-input.js';
+import type { RatingService } from '../ratings/rating-service.js';
 import type { ServerEntry } from '../services/server-format.js';
 import type { ServerService } from '../services/server-service.js';
+import type { RatingSummary } from '../store/rating-repository.js';
 import { expectedRevision, revisionTag } from './if-match.js';
 import { jsonBody } from './json-body.js';
 import { viewerOf } from './viewer-of.js';
@@ -17,6 +19,8 @@ export interface ServersRouterDependencies {
   servers: ServerService;
   verifier: TokenVerifier;
   scopes: ScopesSource;
+  /** When given, entries read through GET carry their `rating` (average and count) once rated. */
+  ratings?: RatingService;
 }
 
 /**
@@ -25,7 +29,7 @@ export interface ServersRouterDependencies {
  * before existence, so a caller learns nothing about paths it may not touch. A server hidden from
  * the caller by its visibility is not listed and reads as 404. Edits take If-Match: "<revision>".
  */
-export function serversRouter({ servers, verifier, scopes }: ServersRouterDependencies): Router {
+export function serversRouter({ servers, verifier, scopes, ratings }: ServersRouterDependencies): Router {
   const router = Router();
   router.use(authenticateCaller(verifier, scopes), jsonBody());
 
@@ -35,7 +39,8 @@ export function serversRouter({ servers, verifier, scopes }: ServersRouterDepend
     const visible = (await servers.listVisible(viewerOf(caller))).filter((server) =>
       allowsUiAction(caller.policy, caller.scopes, 'list_service', server.path),
     );
-    response.json({ servers: visible });
+    const summaries = await ratings?.summaries('server');
+    response.json({ servers: visible.map((server) => withRating(server, summaries?.get(server.path))) });
   });
 
   router.post('/', async (request, response) => {
@@ -57,7 +62,8 @@ export function serversRouter({ servers, verifier, scopes }: ServersRouterDepend
     const path = pathParam(request);
     const caller = callerOf(response);
     requireAction(caller, 'list_service', path);
-    sendEntry(response, await servers.getVisible(path, viewerOf(caller)));
+    const server = await servers.getVisible(path, viewerOf(caller));
+    sendEntry(response, withRating(server, await ratings?.summary({ kind: 'server', path })));
   });
 
   router.put('/*path', async (request, response) => {
@@ -82,14 +88,20 @@ export function serversRouter({ servers, verifier, scopes }: ServersRouterDepend
     const path = pathParam(request);
     requireAction(callerOf(response), 'delete_service', path);
     await servers.remove(path);
+    await ratings?.forget({ kind: 'server', path });
     response.status(204).end();
   });
 
   return router;
 }
 
+/** A read entry with its `rating` (average and count), which appears, like other optional keys, once set. */
+function withRating(server: ServerEntry, rating: RatingSummary | undefined): ServerEntry & { rating?: RatingSummary } {
+  return rating === undefined || rating.count === 0 ? server : { ...server, rating };
+}
+
 /** Answers an entry with its revision as ETag, for If-Match on the next edit. */
-function sendEntry(response: Response, entry: ServerEntry): void {
+function sendEntry(response: Response, entry: ServerEntry & { rating?: RatingSummary }): void {
   response.set('ETag', revisionTag(entry.revision)).json(entry);
 }
 

@@ -41,6 +41,10 @@ export type RegistryErrorCode =
   | 'REGISTRY_INVALID_USAGE'
   | 'REGISTRY_INVALID_REQUEST'
   | 'REGISTRY_SCAN_NOT_FOUND'
+  | 'REGISTRY_INVALID_AGENT'
+  | 'REGISTRY_AGENT_NOT_FOUND'
+  | 'REGISTRY_AGENT_EXISTS'
+  | 'REGISTRY_INVALID_RATING'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */

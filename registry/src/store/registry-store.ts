@@ -1,4 +1,6 @@
 import type { HealthRepository } from './health-repository.js';
+import type { AgentRepository } from './agent-repository.js';
+import type { RatingRepository } from './rating-repository.js';
 import type { ScopesHistoryRepository } from './scopes-history-repository.js';
 import type { ServerRepository } from './server-repository.js';
 import type { VirtualServerRepository } from './virtual-server-repository.js';
@@ -16,6 +18,8 @@ export interface RegistryStore {
   usage: UsageRepository;
   audit: AuditRepository;
   health: HealthRepository;
+  agents: AgentRepository;
+  ratings: RatingRepository;
   /** Which backend holds the data: `sqlite` or `postgres`. */
   backend: 'sqlite' | 'postgres';
   close(): Promise<void>;

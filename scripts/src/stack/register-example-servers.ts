@@ -10,17 +10,35 @@ export const LAUNCHER_GROUPS = ['mcp-registry-admin'];
 const LAUNCHER_TOKEN_TTL_SECONDS = 5 * 60;
 const REQUEST_TIMEOUT_MS = 5000;
 
-/**
- * Registers each example server in the registry (POST /api/servers); a path already taken is
- * replaced (PUT /api/servers/<path>) so that a changed port reaches the gateway.
- */
+/** Registers each example server in the registry (see registerServerEntries). */
 export async function registerExampleServers(
   registryUrl: string,
   examples: ReadonlyArray<ExampleServerInfo & { port: number }>,
   dataDir: string,
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  if (examples.length === 0) return;
+  const entries = examples.map((example) => ({
+    server_name: example.name,
+    path: example.path,
+    proxy_pass_url: `http://${LOCAL_HOST}:${example.port}/`,
+    description: example.description,
+    tags: [...example.tags],
+    supported_transports: [...EXAMPLE_SERVER_TRANSPORTS],
+  }));
+  await registerServerEntries(registryUrl, entries, dataDir, env);
+}
+
+/**
+ * Registers server entries in the registry (POST /api/servers); a path already taken is replaced
+ * (PUT /api/servers/<path>) so that a changed port reaches the gateway.
+ */
+export async function registerServerEntries(
+  registryUrl: string,
+  entries: ReadonlyArray<Record<string, unknown> & { path: string }>,
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  if (entries.length === 0) return;
   const key = await loadOrCreateSigningKey(dataDir);
   const token = await issueToken(key, tokenSettingsFromEnv(env), {
     user: LAUNCHER_USER,
@@ -29,26 +47,18 @@ export async function registerExampleServers(
     ttlSeconds: LAUNCHER_TOKEN_TTL_SECONDS,
   });
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  for (const example of examples) {
-    const entry = {
-      server_name: example.name,
-      path: example.path,
-      proxy_pass_url: `http://${LOCAL_HOST}:${example.port}/`,
-      description: example.description,
-      tags: [...example.tags],
-      supported_transports: [...EXAMPLE_SERVER_TRANSPORTS],
-    };
+  for (const entry of entries) {
     const body = JSON.stringify(entry);
-    let response = await send(`${registryUrl}/api/servers`, 'POST', headers, body, example.path);
+    let response = await send(`${registryUrl}/api/servers`, 'POST', headers, body, entry.path);
     if (response.status === 409) {
       await response.body?.cancel();
-      response = await send(`${registryUrl}/api/servers${example.path}`, 'PUT', headers, body, example.path);
+      response = await send(`${registryUrl}/api/servers${entry.path}`, 'PUT', headers, body, entry.path);
     }
     if (response.status !== 200 && response.status !== 201) {
       const text = (await response.text()).slice(0, 500);
       throw new StackError(
         'STACK_REGISTRATION_FAILED',
-        `the registry refused ${example.path} (HTTP ${response.status}: ${text}); check that scopes.yml gives the group ` +
+        `the registry refused ${entry.path} (HTTP ${response.status}: ${text}); check that scopes.yml gives the group ` +
           `${LAUNCHER_GROUPS.join(', ')} register_service and modify_service`,
       );
     }

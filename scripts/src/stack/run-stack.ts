@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { registerExampleServers } from './register-example-servers.js';
+import { registryMcpServerEntry } from '@mcpgw/lib/registry/registry-mcp-server.js';
+import { registerExampleServers, registerServerEntries } from './register-example-servers.js';
 import { LOCAL_HOST, stackConfigFromEnv, type StackConfig } from './stack-config.js';
 import { StackError } from './stack-error.js';
 import { spawnService, type ServiceProcess } from './spawn-service.js';
@@ -77,6 +78,7 @@ export class Stack {
       }
       if (this.#stopping) return;
       await registerExampleServers(this.registryUrl, config.examples, config.dataDir, config.childEnv);
+      await registerServerEntries(this.registryUrl, [registryMcpServerEntry(this.registryUrl)], config.dataDir, config.childEnv);
       for (const example of config.examples) {
         logger.info({ path: example.path, port: example.port }, `registered ${example.path}`);
       }

@@ -2,6 +2,8 @@ import type { RegistryStore } from '../registry-store.js';
 import type { RepositoryOptions } from '../server-repository.js';
 import { openPostgresPool, type PostgresOptions } from './open-postgres-pool.js';
 import { postgresHealthRepository } from './postgres-health-repository.js';
+import { postgresAgentRepository } from './postgres-agent-repository.js';
+import { postgresRatingRepository } from './postgres-rating-repository.js';
 import { postgresScopesHistory } from './postgres-scopes-history.js';
 import { postgresServerRepository } from './postgres-server-repository.js';
 import { postgresVirtualServers } from './postgres-virtual-servers.js';
@@ -22,6 +24,8 @@ export async function openPostgresStore(options: PostgresOptions, repositoryOpti
     usage: postgresUsageRepository(pool),
     audit: postgresAuditRepository(pool, repositoryOptions),
     health: postgresHealthRepository(pool),
+    agents: postgresAgentRepository(pool, repositoryOptions),
+    ratings: postgresRatingRepository(pool, repositoryOptions),
     close: () => (closing ??= pool.end()),
   };
 }

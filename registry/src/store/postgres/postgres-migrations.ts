@@ -173,6 +173,43 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'agents with tombstones and a change sequence; ratings',
+    sql: `
+      CREATE TABLE agents (
+        path text COLLATE "C" PRIMARY KEY,
+        card json,
+        card_version text CHECK (card_version IN ('0.3', '1.0')),
+        tags json NOT NULL,
+        visibility text NOT NULL CHECK (visibility IN ('public', 'group-restricted', 'private')),
+        allowed_groups json NOT NULL,
+        trust_level text NOT NULL CHECK (trust_level IN ('unverified', 'community', 'verified', 'trusted')),
+        enabled boolean NOT NULL,
+        published_by text NOT NULL,
+        revision integer NOT NULL,
+        sequence bigint NOT NULL UNIQUE,
+        registered_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        deleted_at timestamptz,
+        last_heartbeat_at timestamptz,
+        latency_ms double precision
+      );
+      CREATE TABLE agents_sequence (
+        id integer PRIMARY KEY CHECK (id = 1),
+        value bigint NOT NULL
+      );
+      INSERT INTO agents_sequence (id, value) VALUES (1, 0);
+      CREATE TABLE ratings (
+        kind text NOT NULL CHECK (kind IN ('server', 'agent')),
+        path text COLLATE "C" NOT NULL,
+        user_id text NOT NULL,
+        stars integer NOT NULL CHECK (stars BETWEEN 1 AND 5),
+        rated_at timestamptz NOT NULL,
+        PRIMARY KEY (kind, path, user_id)
+      );
+    `,
+  },
 ];
 
 export const LATEST_POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

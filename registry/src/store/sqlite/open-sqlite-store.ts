@@ -2,6 +2,8 @@ import type { RegistryStore } from '../registry-store.js';
 import type { RepositoryOptions } from '../server-repository.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { sqliteHealthRepository } from './sqlite-health-repository.js';
+import { sqliteAgentRepository } from './sqlite-agent-repository.js';
+import { sqliteRatingRepository } from './sqlite-rating-repository.js';
 import { sqliteScopesHistory } from './sqlite-scopes-history.js';
 import { sqliteServerRepository } from './sqlite-server-repository.js';
 import { sqliteVirtualServers } from './sqlite-virtual-servers.js';
@@ -24,6 +26,8 @@ export async function openSqliteStore(dataDirectory: string, options: Repository
     usage: sqliteUsageRepository(db),
     audit: sqliteAuditRepository(db, options),
     health: sqliteHealthRepository(db),
+    agents: sqliteAgentRepository(db, options),
+    ratings: sqliteRatingRepository(db, options),
     close: async () => close(),
   };
 }

@@ -176,6 +176,43 @@ const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 8,
+    name: 'agents with tombstones and a change sequence; ratings',
+    sql: `
+      CREATE TABLE agents (
+        path TEXT PRIMARY KEY,
+        card TEXT,
+        card_version TEXT CHECK (card_version IN ('0.3', '1.0')),
+        tags TEXT NOT NULL,
+        visibility TEXT NOT NULL CHECK (visibility IN ('public', 'group-restricted', 'private')),
+        allowed_groups TEXT NOT NULL,
+        trust_level TEXT NOT NULL CHECK (trust_level IN ('unverified', 'community', 'verified', 'trusted')),
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        published_by TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        sequence INTEGER NOT NULL UNIQUE,
+        registered_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT,
+        last_heartbeat_at TEXT,
+        latency_ms REAL
+      ) STRICT;
+      CREATE TABLE agents_sequence (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        value INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO agents_sequence (id, value) VALUES (1, 0);
+      CREATE TABLE ratings (
+        kind TEXT NOT NULL CHECK (kind IN ('server', 'agent')),
+        path TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        stars INTEGER NOT NULL CHECK (stars BETWEEN 1 AND 5),
+        rated_at TEXT NOT NULL,
+        PRIMARY KEY (kind, path, user_id)
+      ) STRICT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
