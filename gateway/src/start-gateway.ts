@@ -15,6 +15,13 @@ import { createLiveRoutes } from './routes/live-routes.js';
 import { pollRouteFeed } from './routes/poll-route-feed.js';
 import type { RouteSource } from './routes/route-source.js';
 import { createUpgradeForwarder } from './websocket/forward-upgrade.js';
+import { closeRedisClient, createRedisClient } from '@mcpgw/lib/redis/redis-client.js';
+import { createRateLimiter, type RateLimitEvent, type RedisFailureMode } from './ratelimit/enforce-rate-limits.js';
+import { createRedisBucketStore } from './ratelimit/redis-bucket-store.js';
+import { createSessionSealer } from './sessions/seal-session-id.js';
+import type { SessionKeyring } from './sessions/session-keys.js';
+import { BREAKER_DEFAULTS, type BreakerSettings } from './upstreams/circuit-breaker.js';
+import { createUpstreamPool, type BreakerChange } from './upstreams/upstream-pool.js';
 import { createUpgradeHandler } from './websocket/handle-upgrade.js';
 
 export const GATEWAY_DEFAULTS = {
@@ -60,6 +67,18 @@ export interface GatewayOptions {
   drainTimeoutMs?: number;
   /** Supplies route tables instead of the registry's feed. */
   routeSource?: RouteSource;
+  /** Shared state (rate-limit buckets) lives in this Redis; without it, in this process. */
+  redis?: { url: string; keyPrefix?: string };
+  /** When Redis fails: `open` limits with this gateway's own buckets, `closed` refuses rate-limited requests (503). */
+  rateLimitOnRedisFailure?: RedisFailureMode;
+  /** Circuit breaker of each upstream replica. */
+  breaker?: Partial<BreakerSettings>;
+  /** Keys that seal upstream session ids (see sessions/session-keys); without them session ids pass unchanged. */
+  sessionKeys?: SessionKeyring;
+  /** Hears every circuit breaker change (for metrics and logs). */
+  onBreakerChange?: (change: BreakerChange) => void;
+  /** Hears every request refused by a rate limit (for metrics). */
+  onRateLimited?: (event: RateLimitEvent) => void;
   /** What the protected resource metadata says; default from GATEWAY_PUBLIC_URL and the identity providers. */
   protectedResource?: ProtectedResourceSettings;
   logger?: Logger;
@@ -68,7 +87,10 @@ export interface GatewayOptions {
 export interface RunningGateway {
   url: string;
   port: number;
-  /** Stops polling, ends open GET event streams, lets other requests finish, then closes. */
+  /**
+   * Drains: stops accepting connections, reports `draining` on /health, ends open GET event streams,
+   * lets requests in flight finish for up to drainTimeoutMs, then closes.
+   */
   close(): Promise<void>;
 }
 
@@ -90,6 +112,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxEntries: DEFAULT_DECISION_CACHE_ENTRIES,
   });
   const forwarder = createForwarder({ upstreamTimeoutMs: settings.upstreamTimeoutMs });
+  const redis = options.redis ? createRedisClient({ url: options.redis.url, keyPrefix: options.redis.keyPrefix ?? 'mcpgw:rl:', logger }) : undefined;
+  const rateLimiter = createRateLimiter({
+    ...(redis ? { store: createRedisBucketStore(redis) } : {}),
+    ...(options.rateLimitOnRedisFailure ? { onStoreFailure: options.rateLimitOnRedisFailure } : {}),
+    logger,
+    ...(options.onRateLimited ? { onRejected: options.onRateLimited } : {}),
+  });
+  const upstreams = createUpstreamPool({ ...BREAKER_DEFAULTS, ...options.breaker }, (change) => {
+    const log = change.to === 'open' ? logger.warn.bind(logger) : logger.info.bind(logger);
+    log({ server: change.server, replica: change.replica, from: change.from, to: change.to }, `upstream replica ${change.replica} of ${change.server}: circuit ${change.to}`);
+    options.onBreakerChange?.(change);
+  });
+  let draining = false;
   const origins = compileOriginPolicy(options.allowedOrigins ?? []);
   const streams = new Set<() => void>();
   const trackStream = (end: () => void): (() => void) => {
@@ -108,6 +143,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     origins,
     sseKeepAliveMs: settings.sseKeepAliveMs,
     protectedResource: createProtectedResourceHandler({ ...resource, publicUrl: () => publicUrl ?? '', routes }),
+    upstreams,
+    rateLimiter,
+    ...(options.sessionKeys ? { sessions: createSessionSealer(options.sessionKeys) } : {}),
+    draining: () => draining,
   }));
   server.on('upgrade', createUpgradeHandler({
     routes,
@@ -135,6 +174,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await routes.close();
     access.close();
     forwarder.close();
+    await rateLimiter.close();
+    if (redis) await closeRedisClient(redis);
     throw error;
   }
   const { url, port } = running;
@@ -146,11 +187,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port,
     close: () => {
       closing ??= (async () => {
+        draining = true;
         await routes.close();
         for (const end of [...streams]) end();
         await stop();
         access.close();
         forwarder.close();
+        await rateLimiter.close();
+        if (redis) await closeRedisClient(redis);
       })();
       return closing;
     },
@@ -181,6 +225,10 @@ function validateOptions(options: GatewayOptions) {
     if (name === 'registryUrl' && options.routeSource) continue;
     if (!/^https?:\/\/[^/]/.test(value ?? '')) problems.push(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
   }
+  const breaker = { ...BREAKER_DEFAULTS, ...options.breaker };
+  if (!Number.isInteger(breaker.failureThreshold) || breaker.failureThreshold <= 0) problems.push(`breaker.failureThreshold must be a positive integer, got ${breaker.failureThreshold}`);
+  if (!Number.isInteger(breaker.coolDownMs) || breaker.coolDownMs <= 0) problems.push(`breaker.coolDownMs must be a positive integer, got ${breaker.coolDownMs}`);
+  if (options.redis && !/^rediss?:\/\/[^/]/.test(options.redis.url)) problems.push('redis.url must be a redis:// or rediss:// URL');
   if (!options.routeSource && !options.internalToken) problems.push('internalToken is required to read the registry route feed');
   if (problems.length > 0) throw new Error(`invalid gateway options:\n  ${problems.join('\n  ')}`);
   return { ...settings, sseKeepAliveMs, decisionCacheMs };

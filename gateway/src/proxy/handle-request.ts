@@ -15,6 +15,11 @@ import { planListFilter } from '../mcp/plan-list-filter.js';
 import type { StreamToolFilters } from '../mcp/stream-tool-filters.js';
 import type { LiveRoutes } from '../routes/live-routes.js';
 import { resolveRoute } from '../routes/resolve-route.js';
+import type { RateLimiter } from '../ratelimit/enforce-rate-limits.js';
+import type { SessionSealer } from '../sessions/seal-session-id.js';
+import { callerOf, openRequestSession, sealResponseSession } from '../sessions/session-affinity.js';
+import { forwardBalanced } from '../upstreams/forward-balanced.js';
+import type { UpstreamPool } from '../upstreams/upstream-pool.js';
 import { buildTargetUrl } from './build-target-url.js';
 import type { Forwarder } from './create-forwarder.js';
 import { readBody } from './read-body.js';
@@ -37,6 +42,14 @@ export interface RequestHandlerContext {
   sseKeepAliveMs: number;
   /** Serves /.well-known/oauth-protected-resource[/<path>] (RFC 9728). */
   protectedResource: ProtectedResourceHandler;
+  /** Chooses the upstream replica of each request and keeps its circuit breaker. */
+  upstreams: UpstreamPool;
+  /** Token buckets of the registry's and scopes.yml's rate limits. */
+  rateLimiter: RateLimiter;
+  /** Seals upstream session ids; without it they pass unchanged (and a session may land on another replica). */
+  sessions?: SessionSealer;
+  /** True once the gateway is draining: answers then ask the client to close its connection. */
+  draining: () => boolean;
 }
 
 /**
@@ -48,6 +61,7 @@ export function createRequestHandler(context: RequestHandlerContext): (req: Inco
   return (req, res) => {
     const requestId = requestIdOf(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    if (context.draining()) res.shouldKeepAlive = false;
     const logger = context.logger.child({ requestId });
     const rpc: RpcContext | undefined = req.method === 'POST' ? { id: null } : undefined;
     handle(context, req, res, requestId, rpc, logger).catch((error: unknown) => sendError(res, error, rpc, logger));
@@ -64,7 +78,7 @@ async function handle(
 ): Promise<void> {
   const target = splitRequestTarget(req.url);
   if (target.pathname === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-    sendHealth(res, context.routes.current()?.size ?? 0);
+    sendHealth(res, context.routes.current()?.size ?? 0, context.draining());
     return;
   }
   if (await context.protectedResource(req, res, target.pathname)) return;
@@ -97,36 +111,55 @@ async function handle(
     ...(mcp ? { mcp } : {}),
   });
 
-  const { upstream } = match.route;
-  const targetUrl = buildTargetUrl(upstream, match.rest, target.query);
+  const { route } = match;
+  const rateLimited = context.rateLimiter.admit({
+    serverPath: route.path,
+    serverLimit: route.rateLimit,
+    groupLimit: grant.rateLimit,
+    identity: grant.identity,
+    messages: mcp?.messages,
+  });
+  if (rateLimited) await rateLimited;
+
   const headers = buildUpstreamHeaders(req, {
     identity: grant.identity,
     requestId,
-    upstreamHost: upstream.host,
+    upstreamHost: route.upstream.host,
     ...(body ? { bodyLength: body.length } : {}),
   });
+  const caller = callerOf(grant.identity);
+  const pinned = context.sessions ? openRequestSession(context.sessions, headers, caller, route.replicas.length) : undefined;
+
+  const { proxyRes, lease } = await forwardBalanced(context.forwarder, context.upstreams, {
+    route,
+    pinned,
+    messages: body ? mcp?.messages : undefined,
+    inputFor: (upstream) => ({
+      method: req.method ?? 'GET',
+      targetUrl: buildTargetUrl(upstream, match.rest, target.query),
+      headers: upstream === route.upstream ? headers : { ...headers, host: upstream.host },
+      ...(body ? { body } : { stream: req }),
+      ...(route.timeoutMs === undefined ? {} : { timeoutMs: route.timeoutMs }),
+      ...(gone ? { signal: gone } : {}),
+    }),
+  });
+  // An event stream holds no request open upstream once it has started; any other answer counts until written.
+  if (openStream) lease.release();
+  else res.once('close', lease.release);
+  if (context.sessions) sealResponseSession(context.sessions, proxyRes, caller, lease.index);
 
   const plan: ResponsePlan = { requestId, keepAliveMs: context.sseKeepAliveMs, onClientGone: openStream ? 'close' : 'finish' };
   const listFilter = parsed?.ok ? planListFilter(parsed.messages, parsed.ids, grant, context.toolFilters.find(req.url ?? '')) : undefined;
   if (listFilter) plan.listFilter = listFilter;
   if (openStream) {
     plan.stream = {
-      endpoint: { routePath: match.route.path, targetUrl, basePath: upstream.basePath },
+      endpoint: { routePath: route.path, targetUrl: buildTargetUrl(lease.target, match.rest, target.query), basePath: lease.target.basePath },
       toolFilters: context.toolFilters,
       track: context.trackStream,
     };
   }
-
-  const proxyRes = await context.forwarder.forward({
-    method: req.method ?? 'GET',
-    targetUrl,
-    headers,
-    ...(body ? { body } : { stream: req }),
-    ...(match.route.timeoutMs === undefined ? {} : { timeoutMs: match.route.timeoutMs }),
-    ...(gone ? { signal: gone } : {}),
-  });
   await writeUpstreamResponse(res, proxyRes, plan);
-  logger.debug({ method: req.method, route: match.route.path, status: proxyRes.statusCode }, 'proxied');
+  logger.debug({ method: req.method, route: route.path, replica: lease.index, status: proxyRes.statusCode }, 'proxied');
 }
 
 /** Aborts when the client goes away before its answer was written. */
@@ -144,8 +177,9 @@ function singleId(parsed: ParsedJsonRpcBody): JsonRpcId {
   return parsed.batch ? null : (parsed.ids[0] ?? null);
 }
 
-function sendHealth(res: ServerResponse, routes: number): void {
-  const text = JSON.stringify({ status: 'ok', routes });
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+/** 503 while draining, so that a load balancer stops sending new requests before the listener closes. */
+function sendHealth(res: ServerResponse, routes: number, draining: boolean): void {
+  const text = JSON.stringify({ status: draining ? 'draining' : 'ok', routes });
+  res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { serverRateLimitSchema } from '../ratelimit/rate-limit-schema.js';
 
 /**
  * The route table the registry serves to gateways (GET /internal/routes, with the internal token).
@@ -18,6 +19,13 @@ export const routeSchema = z.object({
    * means the gateway's default. A started stream is never cut by it.
    */
   timeoutSeconds: z.number().int().positive().nullish(),
+  /**
+   * Upstream replicas the gateway balances across; absent or empty means `proxyPassUrl` alone. A
+   * session stays on the replica that created it, identified by its index in this list.
+   */
+  proxyPassUrls: z.array(z.string().url()).nullish(),
+  /** The server's rate limits; absent means none. */
+  rateLimit: serverRateLimitSchema.nullish(),
 });
 export type Route = z.infer<typeof routeSchema>;
 
