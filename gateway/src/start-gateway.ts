@@ -112,7 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     maxEntries: DEFAULT_DECISION_CACHE_ENTRIES,
   });
   const forwarder = createForwarder({ upstreamTimeoutMs: settings.upstreamTimeoutMs });
-  const redis = options.redis ? createRedisClient({ url: options.redis.url, keyPrefix: options.redis.keyPrefix ?? 'mcpgw:rl:', logger }) : undefined;
+  const redis = options.redis ? createRedisClient({ url: options.redis.url, keyPrefix: options.redis.keyPrefix ?? 'mcpgw:', logger }) : undefined;
   const rateLimiter = createRateLimiter({
     ...(redis ? { store: createRedisBucketStore(redis) } : {}),
     ...(options.rateLimitOnRedisFailure ? { onStoreFailure: options.rateLimitOnRedisFailure } : {}),

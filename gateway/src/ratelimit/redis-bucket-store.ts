@@ -53,7 +53,7 @@ export function createRedisBucketStore(client: Redis): BucketStore {
   const takeTokens = (client as unknown as { mcpgwTakeTokens: TakeCommand }).mcpgwTakeTokens.bind(client);
   return {
     async take(takes) {
-      const args: Array<string | number> = takes.map((take) => take.key);
+      const args: Array<string | number> = takes.map((take) => `rl:${take.key}`);
       for (const take of takes) args.push(capacityOf(take.limit), refillPerMs(take.limit), take.cost);
       const [waitMs, blocking] = await takeTokens(takes.length, ...args);
       return { waitMs: Number(waitMs), blocking: Number(blocking) - 1 };
