@@ -73,6 +73,8 @@ export interface GatewayOptions {
   rateLimitOnRedisFailure?: RedisFailureMode;
   /** Circuit breaker of each upstream replica. */
   breaker?: Partial<BreakerSettings>;
+  /** The breakers' clock in milliseconds (tests move it by hand); performance.now() by default. */
+  breakerClock?: () => number;
   /** Keys that seal upstream session ids (see sessions/session-keys); without them session ids pass unchanged. */
   sessionKeys?: SessionKeyring;
   /** Hears every circuit breaker change (for metrics and logs). */
@@ -123,7 +125,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const log = change.to === 'open' ? logger.warn.bind(logger) : logger.info.bind(logger);
     log({ server: change.server, replica: change.replica, from: change.from, to: change.to }, `upstream replica ${change.replica} of ${change.server}: circuit ${change.to}`);
     options.onBreakerChange?.(change);
-  });
+  }, options.breakerClock);
   let draining = false;
   const origins = compileOriginPolicy(options.allowedOrigins ?? []);
   const streams = new Set<() => void>();
