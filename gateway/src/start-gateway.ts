@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '@mcpgw/lib/http/listen.js';
 import { protectedResourceSettingsFromEnv, type ProtectedResourceSettings } from '@mcpgw/lib/providers/protected-resource-settings.js';
 import { createLogger, type Logger } from '@mcpgw/lib/logging/logger.js';
@@ -150,6 +150,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...(options.sessionKeys ? { sessions: createSessionSealer(options.sessionKeys) } : {}),
     draining: () => draining,
   }));
+  // Requests in flight, so that a drain can ask their connections to close once they are answered.
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
+  const closeAfterAnswers = (): void => {
+    for (const res of inFlight) {
+      if (!res.headersSent) res.shouldKeepAlive = false;
+      else res.once('finish', () => res.socket?.end());
+    }
+  };
   server.on('upgrade', createUpgradeHandler({
     routes,
     access,
@@ -190,6 +202,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     close: () => {
       closing ??= (async () => {
         draining = true;
+        closeAfterAnswers();
         await routes.close();
         for (const end of [...streams]) end();
         await stop();
