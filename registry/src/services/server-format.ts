@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalServerPath, InvalidServerPathError } from '@mcpgw/lib/paths/canonical-path.js';
 import { isReservedServerPath, RESERVED_FIRST_SEGMENTS } from '@mcpgw/lib/paths/reserved-paths.js';
 import type { ServerSource, StoredServer, Visibility } from '../store/server-repository.js';
+import { serverRateLimitSchema, type ServerRateLimit } from '@mcpgw/lib/ratelimit/rate-limit-schema.js';
 import { isBlockedUpstreamHost, linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
 
 /**
@@ -14,6 +15,8 @@ export const DEFAULT_DESCRIPTION = '';
 export const DEFAULT_ENABLED = true;
 export const DEFAULT_VISIBILITY: Visibility = 'public';
 export const TIMEOUT_SECONDS_RANGE = { min: 1, max: 3600 } as const;
+/** Most upstream replicas one server may list (a session's replica travels in its id as a number). */
+export const MAX_PROXY_PASS_URLS = 64;
 
 /** A server path, canonicalised; refused when malformed or under one of the gateway's own segments. */
 export const serverPathSchema = z.string().transform((value, context) => {
@@ -87,6 +90,11 @@ const fields = {
   visibility,
   allowed_groups: z.array(text),
   timeout_seconds: z.number().int('must be a whole number of seconds').min(TIMEOUT_SECONDS_RANGE.min).max(TIMEOUT_SECONDS_RANGE.max),
+  proxy_pass_urls: z
+    .array(httpUrl)
+    .max(MAX_PROXY_PASS_URLS, `list at most ${MAX_PROXY_PASS_URLS} replicas`)
+    .refine((urls) => new Set(urls).size === urls.length, { message: 'lists a replica twice' }),
+  rate_limit: serverRateLimitSchema,
 };
 
 /**
@@ -125,6 +133,8 @@ export const serverInputSchema = z
     visibility: fields.visibility.default(DEFAULT_VISIBILITY),
     allowed_groups: fields.allowed_groups.default([]),
     timeout_seconds: fields.timeout_seconds.optional(),
+    proxy_pass_urls: fields.proxy_pass_urls.optional(),
+    rate_limit: fields.rate_limit.optional(),
     ...originalOnly,
   })
   .transform(withoutOriginalOnly);
@@ -148,6 +158,8 @@ export const serverPatchSchema = z
     visibility: fields.visibility.optional(),
     allowed_groups: fields.allowed_groups.optional(),
     timeout_seconds: fields.timeout_seconds.nullable().optional(),
+    proxy_pass_urls: fields.proxy_pass_urls.nullable().optional(),
+    rate_limit: fields.rate_limit.nullable().optional(),
     ...originalOnly,
   })
   .transform(withoutOriginalOnly);
@@ -174,6 +186,9 @@ export interface ServerEntry {
   /** Present when visibility is group-restricted. */
   allowed_groups?: string[];
   timeout_seconds?: number;
+  /** Present when the server has several upstream replicas. */
+  proxy_pass_urls?: string[];
+  rate_limit?: ServerRateLimit;
   source: ServerSource;
   /** Present when source is federated. */
   federated_from?: string;
@@ -199,6 +214,8 @@ export function toServerEntry(server: StoredServer): ServerEntry {
     visibility: server.visibility,
     ...(server.visibility === 'group-restricted' ? { allowed_groups: server.allowedGroups } : {}),
     ...(server.timeoutSeconds === null ? {} : { timeout_seconds: server.timeoutSeconds }),
+    ...(server.proxyPassUrls.length === 0 ? {} : { proxy_pass_urls: server.proxyPassUrls }),
+    ...(server.rateLimit === null ? {} : { rate_limit: server.rateLimit }),
     source: server.source,
     ...(server.federatedFrom === null ? {} : { federated_from: server.federatedFrom }),
     revision: server.revision,

@@ -1,3 +1,5 @@
+import type { ServerRateLimit } from '@mcpgw/lib/ratelimit/rate-limit-schema.js';
+
 /**
  * Registry storage of MCP servers. Every backend (SQLite, PostgreSQL) implements this interface and
  * passes the same contract suite (tests/registry/server-repository-contract.ts).
@@ -35,6 +37,10 @@ export interface ServerFields {
   source: ServerSource;
   /** The peer registry a federated entry came from; null for local entries. */
   federatedFrom: string | null;
+  /** Upstream replicas the gateway balances across; empty means proxyPassUrl alone. */
+  proxyPassUrls: string[];
+  /** The gateway's rate limits for this server; null for none. */
+  rateLimit: ServerRateLimit | null;
 }
 
 export interface StoredServer extends ServerFields {
