@@ -15,7 +15,7 @@ import { createLiveRoutes } from './routes/live-routes.js';
 import { pollRouteFeed } from './routes/poll-route-feed.js';
 import type { RouteSource } from './routes/route-source.js';
 import { createUpgradeForwarder } from './websocket/forward-upgrade.js';
-import { closeRedisClient, createRedisClient } from '@mcpgw/lib/redis/redis-client.js';
+import { closeRedisClient, createRedisClient, whenRedisReady } from '@mcpgw/lib/redis/redis-client.js';
 import { createRateLimiter, type RateLimitEvent, type RedisFailureMode } from './ratelimit/enforce-rate-limits.js';
 import { createRedisBucketStore } from './ratelimit/redis-bucket-store.js';
 import { createSessionSealer } from './sessions/seal-session-id.js';
@@ -181,6 +181,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     sendError({ socket, headers: {} }, malformed, undefined, logger);
   });
 
+  if (redis) await whenRedisReady(redis);
   let running;
   try {
     running = await listen(server, options.port, options.host ?? GATEWAY_DEFAULTS.host, settings.drainTimeoutMs);

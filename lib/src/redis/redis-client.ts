@@ -45,6 +45,24 @@ export function createRedisClient(options: RedisClientOptions): Redis {
   return client;
 }
 
+/**
+ * Resolves once the client is connected, or after `timeoutMs` when Redis does not answer (it keeps
+ * trying in the background): a service starts with Redis when it can and without it when it must.
+ */
+export function whenRedisReady(client: Redis, timeoutMs: number = REDIS_DEFAULTS.connectTimeoutMs): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ready: boolean): void => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = (): void => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    client.once('ready', onReady);
+  });
+}
+
 /** Closes a client without waiting for a Redis that may be gone. */
 export async function closeRedisClient(client: Redis): Promise<void> {
   if (client.status === 'end') return;
