@@ -19,6 +19,7 @@ import type { RateLimiter } from '../ratelimit/enforce-rate-limits.js';
 import type { SessionSealer } from '../sessions/seal-session-id.js';
 import { callerOf, openRequestSession, sealResponseSession } from '../sessions/session-affinity.js';
 import { forwardBalanced } from '../upstreams/forward-balanced.js';
+import { legacySseReplica } from '../upstreams/legacy-sse-replica.js';
 import type { UpstreamPool } from '../upstreams/upstream-pool.js';
 import { buildTargetUrl } from './build-target-url.js';
 import type { Forwarder } from './create-forwarder.js';
@@ -128,7 +129,8 @@ async function handle(
     ...(body ? { bodyLength: body.length } : {}),
   });
   const caller = callerOf(grant.identity);
-  const pinned = context.sessions ? openRequestSession(context.sessions, headers, caller, route.replicas.length) : undefined;
+  const pinned = (context.sessions ? openRequestSession(context.sessions, headers, caller, route.replicas.length) : undefined)
+    ?? (route.replicas.length > 1 ? legacySseReplica(match.rest, target.query) : undefined);
 
   const { proxyRes, lease } = await forwardBalanced(context.forwarder, context.upstreams, {
     route,
