@@ -62,7 +62,8 @@ export function createUpstreamPool(
     return replica;
   };
 
-  const leaseOf = (route: CompiledRoute, index: number, replica: Replica): UpstreamLease => {
+  /** `probe`: the lease holds its replica's half-open probe, to give back if it decides nothing. */
+  const leaseOf = (route: CompiledRoute, index: number, replica: Replica, probe: boolean): UpstreamLease => {
     replica.outstanding += 1;
     let reported = false;
     let released = false;
@@ -79,7 +80,7 @@ export function createUpstreamPool(
         if (released) return;
         released = true;
         replica.outstanding -= 1;
-        if (!reported) replica.breaker.released();
+        if (!reported && probe) replica.breaker.released();
       },
     };
   };
@@ -89,8 +90,8 @@ export function createUpstreamPool(
       const count = route.replicas.length;
       if (pinned !== undefined) {
         const replica = replicaOf(route, pinned);
-        replica.breaker.tryAcquire(now());
-        return leaseOf(route, pinned, replica);
+        const probe = replica.breaker.state !== 'closed' && replica.breaker.tryAcquire(now());
+        return leaseOf(route, pinned, replica, probe);
       }
       const at = now();
       let best: { index: number; replica: Replica } | undefined;
@@ -107,7 +108,7 @@ export function createUpstreamPool(
           data: { server: route.path },
         });
       }
-      return leaseOf(route, best.index, best.replica);
+      return leaseOf(route, best.index, best.replica, best.replica.breaker.state === 'half-open');
     },
     states: (route) => route.replicas.map((_target, index) => replicaOf(route, index).breaker.state),
   };
