@@ -116,5 +116,6 @@ describe('upstream replicas', () => {
     const refused = await send(gateway, 'tools/call', 'x');
     assert.equal(refused.status, 503);
     assert.equal(refused.json().error.data.code, 'GW_NO_HEALTHY_UPSTREAM');
+    assert.equal(refused.headers['retry-after'], '60', 'retry once a probe may go');
   });
 });

@@ -179,7 +179,7 @@ function singleId(parsed: ParsedJsonRpcBody): JsonRpcId {
   return parsed.batch ? null : (parsed.ids[0] ?? null);
 }
 
-/** 503 while draining, so that a load balancer stops sending new requests before the listener closes. */
+/** 503 while draining (asked on a connection opened before the drain), so that a load balancer stops using this gateway. */
 function sendHealth(res: ServerResponse, routes: number, draining: boolean): void {
   const text = JSON.stringify({ status: draining ? 'draining' : 'ok', routes });
   res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });

@@ -106,6 +106,7 @@ export function createUpstreamPool(
       if (!best || !best.replica.breaker.tryAcquire(at)) {
         throw new GatewayError('GW_NO_HEALTHY_UPSTREAM', `every replica of ${route.path} is failing and out of rotation; try again shortly`, {
           data: { server: route.path },
+          headers: { 'retry-after': String(Math.ceil(settings.coolDownMs / 1000)) },
         });
       }
       return leaseOf(route, best.index, best.replica, best.replica.breaker.state === 'half-open');
