@@ -8,12 +8,14 @@ interface Bucket {
   fullAtMs: number;
 }
 
-/** Buckets kept before full ones are swept. */
+/** Buckets kept before full ones are swept, at most once per SWEEP_EVERY_MS. */
 const SWEEP_AT_SIZE = 50_000;
+const SWEEP_EVERY_MS = 1000;
 
 /** Token buckets in this process: the default, and the fallback while Redis is away. */
 export function createMemoryBucketStore(now: () => number = () => performance.now()): BucketStore & { takeNow(takes: readonly BucketTake[]): TakeOutcome } {
   const buckets = new Map<string, Bucket>();
+  let lastSweepMs = Number.NEGATIVE_INFINITY;
 
   const takeNow = (takes: readonly BucketTake[]): TakeOutcome => {
     const at = now();
@@ -39,7 +41,8 @@ export function createMemoryBucketStore(now: () => number = () => performance.no
       const tokens = (levels[index] as number) - Math.min(take.cost, capacity);
       buckets.set(take.key, { tokens, atMs: at, fullAtMs: at + (capacity - tokens) / refillPerMs(take.limit) });
     });
-    if (buckets.size > SWEEP_AT_SIZE) {
+    if (buckets.size > SWEEP_AT_SIZE && at - lastSweepMs >= SWEEP_EVERY_MS) {
+      lastSweepMs = at;
       for (const [key, bucket] of buckets) if (bucket.fullAtMs <= at) buckets.delete(key);
     }
     return { waitMs: 0, blocking: -1 };
