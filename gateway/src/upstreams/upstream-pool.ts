@@ -46,9 +46,21 @@ export function createUpstreamPool(
   now: () => number = () => performance.now(),
 ): UpstreamPool {
   const replicas = new Map<string, Replica>();
+  // The hot path looks a compiled route's replicas up here; the map above carries their state over
+  // to the routes of a newer table.
+  const byRoute = new WeakMap<CompiledRoute, Replica[]>();
   let turn = 0;
 
   const replicaOf = (route: CompiledRoute, index: number): Replica => {
+    let list = byRoute.get(route);
+    if (!list) {
+      list = route.replicas.map((_target, position) => stateOf(route, position));
+      byRoute.set(route, list);
+    }
+    return list[index] as Replica;
+  };
+
+  const stateOf = (route: CompiledRoute, index: number): Replica => {
     const target = route.replicas[index] as UpstreamTarget;
     const key = `${route.path} ${target.origin}${target.basePath}?${target.query}`;
     let replica = replicas.get(key);
