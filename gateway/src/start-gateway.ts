@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listen } from '@mcpgw/lib/http/listen.js';
 import { protectedResourceSettingsFromEnv, type ProtectedResourceSettings } from '@mcpgw/lib/providers/protected-resource-settings.js';
 import { createLogger, type Logger } from '@mcpgw/lib/logging/logger.js';
@@ -16,6 +16,13 @@ import { createLiveRoutes } from './routes/live-routes.js';
 import { pollRouteFeed } from './routes/poll-route-feed.js';
 import type { RouteSource } from './routes/route-source.js';
 import { createUpgradeForwarder } from './websocket/forward-upgrade.js';
+import { closeRedisClient, createRedisClient, whenRedisReady } from '@mcpgw/lib/redis/redis-client.js';
+import { createRateLimiter, type RateLimitEvent, type RedisFailureMode } from './ratelimit/enforce-rate-limits.js';
+import { createRedisBucketStore } from './ratelimit/redis-bucket-store.js';
+import { createSessionSealer } from './sessions/seal-session-id.js';
+import type { SessionKeyring } from './sessions/session-keys.js';
+import { BREAKER_DEFAULTS, type BreakerSettings } from './upstreams/circuit-breaker.js';
+import { createUpstreamPool, type BreakerChange } from './upstreams/upstream-pool.js';
 import { createUpgradeHandler } from './websocket/handle-upgrade.js';
 import { createVirtualMcpEndpoint, type VirtualMcpSettings } from './virtual/serve-virtual-mcp.js';
 import { startGatewayTelemetry } from './telemetry/start-gateway-telemetry.js';
@@ -67,6 +74,20 @@ export interface GatewayOptions {
   drainTimeoutMs?: number;
   /** Supplies route tables instead of the registry's feed. */
   routeSource?: RouteSource;
+  /** Shared state (rate-limit buckets) lives in this Redis; without it, in this process. */
+  redis?: { url: string; keyPrefix?: string };
+  /** When Redis fails: `open` limits with this gateway's own buckets, `closed` refuses rate-limited requests (503). */
+  rateLimitOnRedisFailure?: RedisFailureMode;
+  /** Circuit breaker of each upstream replica. */
+  breaker?: Partial<BreakerSettings>;
+  /** The breakers' clock in milliseconds (tests move it by hand); performance.now() by default. */
+  breakerClock?: () => number;
+  /** Keys that seal upstream session ids (see sessions/session-keys); without them session ids pass unchanged. */
+  sessionKeys?: SessionKeyring;
+  /** Hears every circuit breaker change (for metrics and logs). */
+  onBreakerChange?: (change: BreakerChange) => void;
+  /** Hears every request refused by a rate limit (for metrics). */
+  onRateLimited?: (event: RateLimitEvent) => void;
   /** What the protected resource metadata says; default from GATEWAY_PUBLIC_URL and the identity providers. */
   protectedResource?: ProtectedResourceSettings;
   /** The virtual MCP server at /mcp (on by default); false turns it off. */
@@ -88,7 +109,10 @@ export interface RunningGateway {
   port: number;
   /** `http://host:port` of the metrics listener, when there is one. */
   metricsUrl: string | undefined;
-  /** Stops polling, ends open GET event streams, lets other requests finish, then closes. */
+  /**
+   * Drains: stops accepting connections, reports `draining` on /health, ends open GET event streams,
+   * lets requests in flight finish for up to drainTimeoutMs, then closes.
+   */
   close(): Promise<void>;
 }
 
@@ -118,6 +142,19 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     onLookup: (hit) => telemetry.metrics.recordDecisionCache(hit),
   });
   const forwarder = createForwarder({ upstreamTimeoutMs: settings.upstreamTimeoutMs });
+  const redis = options.redis ? createRedisClient({ url: options.redis.url, keyPrefix: options.redis.keyPrefix ?? 'mcpgw:', logger }) : undefined;
+  const rateLimiter = createRateLimiter({
+    ...(redis ? { store: createRedisBucketStore(redis) } : {}),
+    ...(options.rateLimitOnRedisFailure ? { onStoreFailure: options.rateLimitOnRedisFailure } : {}),
+    logger,
+    ...(options.onRateLimited ? { onRejected: options.onRateLimited } : {}),
+  });
+  const upstreams = createUpstreamPool({ ...BREAKER_DEFAULTS, ...options.breaker }, (change) => {
+    const log = change.to === 'open' ? logger.warn.bind(logger) : logger.info.bind(logger);
+    log({ server: change.server, replica: change.replica, from: change.from, to: change.to }, `upstream replica ${change.replica} of ${change.server}: circuit ${change.to}`);
+    options.onBreakerChange?.(change);
+  }, options.breakerClock);
+  let draining = false;
   const origins = compileOriginPolicy(options.allowedOrigins ?? []);
   // Upstreams that hold the internal token (the registry's own MCP server) can verify the identity headers.
   const attestation = options.internalToken ? attestationKey(options.internalToken) : undefined;
@@ -155,7 +192,23 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     protectedResource: createProtectedResourceHandler({ ...resource, publicUrl: () => publicUrl ?? '', routes }),
     telemetry,
     ...(attestation ? { attestation } : {}),
+    upstreams,
+    rateLimiter,
+    ...(options.sessionKeys ? { sessions: createSessionSealer(options.sessionKeys) } : {}),
+    draining: () => draining,
   }));
+  // Requests in flight, so that a drain can ask their connections to close once they are answered.
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
+  const closeAfterAnswers = (): void => {
+    for (const res of inFlight) {
+      if (!res.headersSent) res.shouldKeepAlive = false;
+      else res.once('finish', () => res.socket?.end());
+    }
+  };
   server.on('upgrade', createUpgradeHandler({
     routes,
     access,
@@ -176,6 +229,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     sendError({ socket, headers: {} }, malformed, undefined, logger);
   });
 
+  if (redis) await whenRedisReady(redis);
   let running;
   try {
     running = await listen(server, options.port, options.host ?? GATEWAY_DEFAULTS.host, settings.drainTimeoutMs);
@@ -185,6 +239,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     access.close();
     forwarder.close();
     await telemetry.close();
+    await rateLimiter.close();
+    if (redis) await closeRedisClient(redis);
     throw error;
   }
   const { url, port } = running;
@@ -200,6 +256,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     metricsUrl: telemetry.metricsUrl,
     close: () => {
       closing ??= (async () => {
+        draining = true;
+        closeAfterAnswers();
         await virtualMcp?.close();
         await routes.close();
         for (const end of [...streams]) end();
@@ -207,6 +265,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         access.close();
         forwarder.close();
         await telemetry.close();
+        await rateLimiter.close();
+        if (redis) await closeRedisClient(redis);
       })();
       return closing;
     },
@@ -237,6 +297,10 @@ function validateOptions(options: GatewayOptions) {
     if (name === 'registryUrl' && options.routeSource) continue;
     if (!/^https?:\/\/[^/]/.test(value ?? '')) problems.push(`${name} must be an http(s) URL, got ${JSON.stringify(value)}`);
   }
+  const breaker = { ...BREAKER_DEFAULTS, ...options.breaker };
+  if (!Number.isInteger(breaker.failureThreshold) || breaker.failureThreshold <= 0) problems.push(`breaker.failureThreshold must be a positive integer, got ${breaker.failureThreshold}`);
+  if (!Number.isInteger(breaker.coolDownMs) || breaker.coolDownMs <= 0) problems.push(`breaker.coolDownMs must be a positive integer, got ${breaker.coolDownMs}`);
+  if (options.redis && !/^rediss?:\/\/[^/]/.test(options.redis.url)) problems.push('redis.url must be a redis:// or rediss:// URL');
   if (!options.routeSource && !options.internalToken) problems.push('internalToken is required to read the registry route feed');
   if (options.usage && (!/^https?:\/\/[^/]/.test(options.registryUrl ?? '') || !options.internalToken)) {
     problems.push('usage reporting needs registryUrl and internalToken');

@@ -36,6 +36,8 @@ export function fields(overrides: Partial<ServerFields> = {}): ServerFields {
     timeoutSeconds: null,
     source: 'local',
     federatedFrom: null,
+    proxyPassUrls: [],
+    rateLimit: null,
     ...overrides,
   };
 }
@@ -53,6 +55,8 @@ export function everyField(): ServerFields {
     timeoutSeconds: 3600,
     source: 'federated',
     federatedFrom: 'https://peer.example',
+    proxyPassUrls: ['http://10.0.0.1:8101/', 'http://10.0.0.2:8101/'],
+    rateLimit: { server: { requests: 100, per_seconds: 60 }, tools: { now: { requests: 5, per_seconds: 1, burst: 10 } } },
   });
 }
 

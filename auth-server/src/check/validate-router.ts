@@ -1,5 +1,7 @@
 import { Router } from 'express';
-import { CHECK_PATH } from '@mcpgw/lib/check/check-contract.js';
+import { CHECK_PATH, RATE_LIMIT_HEADER } from '@mcpgw/lib/check/check-contract.js';
+import { encodeBucketLimit } from '@mcpgw/lib/ratelimit/rate-limit-schema.js';
+import { groupRateLimit } from '@mcpgw/lib/scopes/group-rate-limit.js';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import { decideAccess } from '@mcpgw/lib/scopes/decide-access.js';
 import { resolveScopes } from '@mcpgw/lib/scopes/compile-policy.js';
@@ -51,6 +53,8 @@ export function validateRouter({ verifier, scopes, logger }: ValidateDependencie
       }
       response.set(identityHeaders(identity, callerScopes));
       response.set(listAllowanceHeaders(policy, callerScopes, check.serverPath, check.mcp.messages));
+      const rateLimit = groupRateLimit(policy.source, identity.groups);
+      if (rateLimit) response.set(RATE_LIMIT_HEADER, encodeBucketLimit(rateLimit));
       response.status(200).end();
     } catch (error) {
       logger.info({ event: 'auth.decision', requestId, allowed: false, code: (error as { code?: string }).code }, 'auth.decision');

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { ALLOWED_PROMPTS_HEADER, ALLOWED_RESOURCES_HEADER, ALLOWED_TOOLS_HEADER, AUTHENTICATE_PATH, CHECK_PATH, IDENTITY_HEADERS } from '@mcpgw/lib/check/check-contract.js';
+import { ALLOWED_PROMPTS_HEADER, ALLOWED_RESOURCES_HEADER, ALLOWED_TOOLS_HEADER, AUTHENTICATE_PATH, CHECK_PATH, IDENTITY_HEADERS, RATE_LIMIT_HEADER } from '@mcpgw/lib/check/check-contract.js';
+import { decodeBucketLimit, type BucketLimit } from '@mcpgw/lib/ratelimit/rate-limit-schema.js';
 import { GatewayError } from '../errors/gateway-error.js';
 import { buildCheckHeaders, type CheckRequestInput } from './build-check-headers.js';
 
@@ -13,6 +14,8 @@ export interface AccessGrant {
   allowedPrompts: string | undefined;
   /** The raw X-Allowed-Resources answer, when the auth-server sent one. */
   allowedResources: string | undefined;
+  /** The caller's rate limit across servers (X-Rate-Limit), when its groups have one. */
+  rateLimit?: BucketLimit | undefined;
 }
 
 export interface AccessChecker {
@@ -113,6 +116,7 @@ function grantOf(response: http.IncomingMessage): AccessGrant {
     allowedTools: raw(ALLOWED_TOOLS_HEADER),
     allowedPrompts: raw(ALLOWED_PROMPTS_HEADER),
     allowedResources: raw(ALLOWED_RESOURCES_HEADER),
+    rateLimit: decodeBucketLimit(raw(RATE_LIMIT_HEADER)),
   };
 }
 

@@ -18,6 +18,12 @@ import type { LiveRoutes } from '../routes/live-routes.js';
 import type { VirtualMcpEndpoint } from '../virtual/serve-virtual-mcp.js';
 import { Exchange, type GatewayTelemetry } from '../telemetry/exchange-telemetry.js';
 import { resolveRoute } from '../routes/resolve-route.js';
+import type { RateLimiter } from '../ratelimit/enforce-rate-limits.js';
+import type { SessionSealer } from '../sessions/seal-session-id.js';
+import { callerOf, openRequestSession, sealResponseSession } from '../sessions/session-affinity.js';
+import { forwardBalanced } from '../upstreams/forward-balanced.js';
+import { legacySseReplica } from '../upstreams/legacy-sse-replica.js';
+import type { UpstreamPool } from '../upstreams/upstream-pool.js';
 import { buildTargetUrl } from './build-target-url.js';
 import type { Forwarder } from './create-forwarder.js';
 import { readBody } from './read-body.js';
@@ -46,6 +52,14 @@ export interface RequestHandlerContext {
   telemetry: GatewayTelemetry;
   /** When set, the identity sent upstream carries the gateway's attestation (X-Gateway-Identity). */
   attestation?: AttestationKey;
+  /** Chooses the upstream replica of each request and keeps its circuit breaker. */
+  upstreams: UpstreamPool;
+  /** Token buckets of the registry's and scopes.yml's rate limits. */
+  rateLimiter: RateLimiter;
+  /** Seals upstream session ids; without it they pass unchanged (and a session may land on another replica). */
+  sessions?: SessionSealer;
+  /** True once the gateway is draining: answers then ask the client to close its connection. */
+  draining: () => boolean;
 }
 
 /**
@@ -57,6 +71,7 @@ export function createRequestHandler(context: RequestHandlerContext): (req: Inco
   return (req, res) => {
     const requestId = requestIdOf(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    if (context.draining()) res.shouldKeepAlive = false;
     const logger = context.logger.child({ requestId });
     const rpc: RpcContext | undefined = req.method === 'POST' ? { id: null } : undefined;
     const exchange = new Exchange(context.telemetry, req, res);
@@ -75,7 +90,7 @@ async function handle(
 ): Promise<void> {
   const target = splitRequestTarget(req.url);
   if (target.pathname === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-    sendHealth(res, context.routes.current()?.size ?? 0);
+    sendHealth(res, context.routes.current()?.size ?? 0, context.draining());
     return;
   }
   if (await context.protectedResource(req, res, target.pathname)) return;
@@ -111,38 +126,61 @@ async function handle(
     ...(traceHeaders ? { traceHeaders } : {}),
   }));
 
-  const { upstream } = match.route;
-  const targetUrl = buildTargetUrl(upstream, match.rest, target.query);
+  const { route } = match;
+  const rateLimited = context.rateLimiter.admit({
+    serverPath: route.path,
+    serverLimit: route.rateLimit,
+    groupLimit: grant.rateLimit,
+    identity: grant.identity,
+    messages: mcp?.messages,
+  });
+  if (rateLimited) await rateLimited;
+
   const headers = buildUpstreamHeaders(req, {
     identity: context.attestation ? attestIdentity(context.attestation, match.route.path, grant.identity) : grant.identity,
     requestId,
-    upstreamHost: upstream.host,
-    credential: match.route.credential,
+    upstreamHost: route.upstream.host,
+    credential: route.credential,
     ...(body ? { bodyLength: body.length } : {}),
   });
+  const caller = callerOf(grant.identity);
+  const pinned = (context.sessions ? openRequestSession(context.sessions, headers, caller, route.replicas.length) : undefined)
+    ?? (route.replicas.length > 1 ? legacySseReplica(match.rest, target.query) : undefined);
+
+  const { proxyRes, lease } = await exchange.forward((traceHeaders) => {
+    if (traceHeaders) Object.assign(headers, traceHeaders);
+    return forwardBalanced(context.forwarder, context.upstreams, {
+      route,
+      pinned,
+      messages: body ? mcp?.messages : undefined,
+      inputFor: (upstream) => ({
+        method: req.method ?? 'GET',
+        targetUrl: buildTargetUrl(upstream, match.rest, target.query),
+        headers: upstream === route.upstream ? headers : { ...headers, host: upstream.host },
+        ...(body ? { body } : { stream: req }),
+        ...(route.timeoutMs === undefined ? {} : { timeoutMs: route.timeoutMs }),
+        ...(gone ? { signal: gone } : {}),
+      }),
+    });
+  });
+  if (String(proxyRes.headers['content-type'] ?? '').startsWith('text/event-stream')) exchange.streaming();
+  // An event stream holds no request open upstream once it has started; any other answer counts until written.
+  if (openStream) lease.release();
+  else res.once('close', lease.release);
+  if (context.sessions) sealResponseSession(context.sessions, proxyRes, caller, lease.index);
 
   const plan: ResponsePlan = { requestId, keepAliveMs: context.sseKeepAliveMs, onClientGone: openStream ? 'close' : 'finish' };
   const listFilter = parsed?.ok ? planListFilter(parsed.messages, parsed.ids, grant, context.toolFilters.find(req.url ?? '')) : undefined;
   if (listFilter) plan.listFilter = listFilter;
   if (openStream) {
     plan.stream = {
-      endpoint: { routePath: match.route.path, targetUrl, basePath: upstream.basePath },
+      endpoint: { routePath: route.path, targetUrl: buildTargetUrl(lease.target, match.rest, target.query), basePath: lease.target.basePath },
       toolFilters: context.toolFilters,
       track: context.trackStream,
     };
   }
-
-  const proxyRes = await exchange.forward((traceHeaders) => context.forwarder.forward({
-    method: req.method ?? 'GET',
-    targetUrl,
-    headers: traceHeaders ? Object.assign(headers, traceHeaders) : headers,
-    ...(body ? { body } : { stream: req }),
-    ...(match.route.timeoutMs === undefined ? {} : { timeoutMs: match.route.timeoutMs }),
-    ...(gone ? { signal: gone } : {}),
-  }));
-  if (String(proxyRes.headers['content-type'] ?? '').startsWith('text/event-stream')) exchange.streaming();
   await writeUpstreamResponse(res, proxyRes, plan);
-  logger.debug({ method: req.method, route: match.route.path, status: proxyRes.statusCode }, 'proxied');
+  logger.debug({ method: req.method, route: route.path, replica: lease.index, status: proxyRes.statusCode }, 'proxied');
 }
 
 /** Aborts when the client goes away before its answer was written. */
@@ -160,8 +198,9 @@ function singleId(parsed: ParsedJsonRpcBody): JsonRpcId {
   return parsed.batch ? null : (parsed.ids[0] ?? null);
 }
 
-function sendHealth(res: ServerResponse, routes: number): void {
-  const text = JSON.stringify({ status: 'ok', routes });
-  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+/** 503 while draining (asked on a connection opened before the drain), so that a load balancer stops using this gateway. */
+function sendHealth(res: ServerResponse, routes: number, draining: boolean): void {
+  const text = JSON.stringify({ status: draining ? 'draining' : 'ok', routes });
+  res.writeHead(draining ? 503 : 200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(text);
 }

@@ -1,5 +1,6 @@
 import type { Route, RouteTable } from '@mcpgw/lib/routes/route-table.js';
 import type { VirtualServer } from '@mcpgw/lib/virtual/virtual-server-schema.js';
+import type { ServerRateLimit } from '@mcpgw/lib/ratelimit/rate-limit-schema.js';
 import { tryCanonicalServerPath } from '@mcpgw/lib/paths/canonical-path.js';
 import { isReservedServerPath } from '@mcpgw/lib/paths/reserved-paths.js';
 import { isBlockedUpstreamHost, linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
@@ -13,6 +14,10 @@ export interface CompiledRoute {
   serverName: string;
   enabled: boolean;
   upstream: UpstreamTarget;
+  /** Where requests are balanced: the route's proxyPassUrls, or `upstream` alone. */
+  replicas: readonly UpstreamTarget[];
+  /** The server's rate limits from the registry. */
+  rateLimit: ServerRateLimit | undefined;
   /** The route's own limit for the upstream's response headers; undefined means the gateway's default. */
   timeoutMs: number | undefined;
   /** The upstream credential: headers (normalised names) set on every request to this upstream. */
@@ -76,15 +81,19 @@ export function compileRoutes(
       onSkipped({ route, reason: 'the path starts with a segment the gateway answers itself' });
       continue;
     }
-    const upstream = parseUpstream(route.proxyPassUrl);
-    if (typeof upstream === 'string') {
-      onSkipped({ route, reason: upstream });
+    const urls = route.proxyPassUrls && route.proxyPassUrls.length > 0 ? [route.proxyPassUrl, ...route.proxyPassUrls] : [route.proxyPassUrl];
+    const targets = urls.map((url) => parseUpstream(url));
+    const unusable = targets.find((target): target is string => typeof target === 'string');
+    if (unusable !== undefined) {
+      onSkipped({ route, reason: unusable });
       continue;
     }
-    if (!allowLinkLocalUpstreams && isBlockedUpstreamHost(new URL(route.proxyPassUrl).hostname)) {
+    if (!allowLinkLocalUpstreams && urls.some((url) => isBlockedUpstreamHost(new URL(url).hostname))) {
       onSkipped({ route, reason: 'the upstream is a link-local or cloud metadata address; set UPSTREAM_ALLOW_LINK_LOCAL=true to allow it' });
       continue;
     }
+    const [upstream] = targets as UpstreamTarget[];
+    const replicas = route.proxyPassUrls && route.proxyPassUrls.length > 0 ? (targets.slice(1) as UpstreamTarget[]) : [upstream as UpstreamTarget];
     if (byPath.has(path)) {
       onSkipped({ route, reason: `another route already serves ${path}` });
       continue;
@@ -96,7 +105,17 @@ export function compileRoutes(
       continue;
     }
     const timeoutMs = route.timeoutSeconds == null ? undefined : route.timeoutSeconds * 1000;
-    byPath.set(path, { path, serverName: route.serverName, enabled: route.enabled, upstream, timeoutMs, credential, toolNames: new Set(route.toolNames ?? []) });
+    byPath.set(path, {
+      path,
+      serverName: route.serverName,
+      enabled: route.enabled,
+      upstream: upstream as UpstreamTarget,
+      replicas,
+      rateLimit: route.rateLimit ?? undefined,
+      timeoutMs,
+      credential,
+      toolNames: new Set(route.toolNames ?? []),
+    });
     maxDepth = Math.max(maxDepth, path.split('/').length - 1);
   }
 

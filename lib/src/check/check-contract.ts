@@ -61,6 +61,9 @@ export const ALLOWED_PROMPTS_HEADER = 'x-allowed-prompts';
 /** For resources/list and resources/templates/list: the resource URIs the caller may read, encoded likewise. */
 export const ALLOWED_RESOURCES_HEADER = 'x-allowed-resources';
 
+/** The caller's rate limit across servers, from its groups in scopes.yml (`<requests>/<per_seconds>[/<burst>]`). */
+export const RATE_LIMIT_HEADER = 'x-rate-limit';
+
 /**
  * Every header name a client must never be able to set on its way upstream: the identity headers and
  * the check's own. Compared after normalising (lower case, `_` as `-`).
@@ -71,6 +74,7 @@ export const RESERVED_HEADER_NAMES: ReadonlySet<string> = new Set([
   ALLOWED_TOOLS_HEADER,
   ALLOWED_PROMPTS_HEADER,
   ALLOWED_RESOURCES_HEADER,
+  RATE_LIMIT_HEADER,
   ...Object.values(CHECK_REQUEST_HEADERS),
   'x-user-id',
   'x-email',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { virtualServerSchema } from '../virtual/virtual-server-schema.js';
+import { serverRateLimitSchema } from '../ratelimit/rate-limit-schema.js';
 
 /**
  * The route table the registry serves to gateways (GET /internal/routes, with the internal token).
@@ -26,6 +27,13 @@ export const routeSchema = z.object({
   upstreamHeaders: z.record(z.string(), z.string()).optional(),
   /** Names of the tools the registry discovered on the server (metric labels name only these). */
   toolNames: z.array(z.string()).optional(),
+  /**
+   * Upstream replicas the gateway balances across; absent or empty means `proxyPassUrl` alone. A
+   * session stays on the replica that created it, identified by its index in this list.
+   */
+  proxyPassUrls: z.array(z.string().url()).nullish(),
+  /** The server's rate limits; absent means none. */
+  rateLimit: serverRateLimitSchema.nullish(),
 });
 export type Route = z.infer<typeof routeSchema>;
 

@@ -2,6 +2,7 @@ import yaml from 'js-yaml';
 import { z } from 'zod';
 import { GROUP_MAPPINGS_KEY, UI_SCOPES_KEY, scopesFileSchema, type ScopesFile } from './scopes-schema.js';
 import { scopeServerKey } from '../paths/canonical-path.js';
+import { RATE_LIMITS_KEY } from '../ratelimit/rate-limit-schema.js';
 
 export interface ScopesProblem {
   /** Where in the file, e.g. `group_mappings.admins[1]`. */
@@ -51,7 +52,7 @@ export function toProblem(issue: z.core.$ZodIssue): ScopesProblem {
 /** Problems zod cannot see: names that point nowhere, server entries that can never match. */
 function crossReferenceProblems(file: ScopesFile): ScopesProblem[] {
   const problems: ScopesProblem[] = [];
-  const defined = new Set(Object.keys(file).filter((key) => key !== GROUP_MAPPINGS_KEY && key !== UI_SCOPES_KEY));
+  const defined = new Set(serverScopeEntries(file).map(([key]) => key));
   for (const uiScope of Object.keys(file[UI_SCOPES_KEY])) defined.add(uiScope);
   for (const [group, scopes] of Object.entries(file[GROUP_MAPPINGS_KEY])) {
     scopes.forEach((scope, index) => {
@@ -73,9 +74,9 @@ function crossReferenceProblems(file: ScopesFile): ScopesProblem[] {
   return problems;
 }
 
-/** The server scopes of a file: every top-level key except group_mappings and UI-Scopes. */
+/** The server scopes of a file: every top-level key except group_mappings, UI-Scopes and rate_limits. */
 export function serverScopeEntries(file: ScopesFile): Array<[string, ScopesFile[string]]> {
-  return Object.entries(file).filter(([key]) => key !== GROUP_MAPPINGS_KEY && key !== UI_SCOPES_KEY) as Array<
+  return Object.entries(file).filter(([key]) => key !== GROUP_MAPPINGS_KEY && key !== UI_SCOPES_KEY && key !== RATE_LIMITS_KEY) as Array<
     [string, ScopesFile[string]]
   >;
 }

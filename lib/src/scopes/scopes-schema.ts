@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { groupRateLimitsSchema, RATE_LIMITS_KEY } from '../ratelimit/rate-limit-schema.js';
 
 /**
  * scopes.yml, in the original MCP Gateway & Registry format:
  *   group_mappings: IdP group -> scope names
  *   UI-Scopes:      scope -> registry action -> server paths or `all`
+ *   rate_limits:    IdP group -> { requests, per_seconds, burst } for each caller across servers (optional, an extension)
  *   any other key:  a server scope, a list of { server, methods, tools, prompts, resources }
  * `prompts` and `resources` extend the original format: where an entry lists them, the prompts and
  * resource URIs (or URI prefixes ending in `*`) its methods reach are limited to those.
@@ -51,6 +53,7 @@ export const scopesFileSchema = z
   .object({
     [GROUP_MAPPINGS_KEY]: z.record(name, z.array(name)).default({}),
     [UI_SCOPES_KEY]: z.record(name, uiScopeSchema).default({}),
+    [RATE_LIMITS_KEY]: groupRateLimitsSchema.optional(),
   })
   .catchall(z.array(serverEntrySchema));
 

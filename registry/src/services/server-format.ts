@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { canonicalServerPath, InvalidServerPathError } from '@mcpgw/lib/paths/canonical-path.js';
 import { isReservedServerPath, RESERVED_FIRST_SEGMENTS } from '@mcpgw/lib/paths/reserved-paths.js';
 import type { ServerSource, StoredServer, Visibility } from '../store/server-repository.js';
+import { serverRateLimitSchema, type ServerRateLimit } from '@mcpgw/lib/ratelimit/rate-limit-schema.js';
 import { isBlockedUpstreamHost, linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
 import { AUTH_SCHEMES, upstreamAuthProblems, type UpstreamAuthInput, type UpstreamAuthView } from '../credentials/upstream-auth.js';
 import { describeUpstreamAuth } from '../credentials/upstream-credentials.js';
@@ -16,6 +17,8 @@ export const DEFAULT_DESCRIPTION = '';
 export const DEFAULT_ENABLED = true;
 export const DEFAULT_VISIBILITY: Visibility = 'public';
 export const TIMEOUT_SECONDS_RANGE = { min: 1, max: 3600 } as const;
+/** Most upstream replicas one server may list (a session's replica travels in its id as a number). */
+export const MAX_PROXY_PASS_URLS = 64;
 
 /** A server path, canonicalised; refused when malformed or under one of the gateway's own segments. */
 export const serverPathSchema = z.string().transform((value, context) => {
@@ -89,6 +92,11 @@ const fields = {
   visibility,
   allowed_groups: z.array(text),
   timeout_seconds: z.number().int('must be a whole number of seconds').min(TIMEOUT_SECONDS_RANGE.min).max(TIMEOUT_SECONDS_RANGE.max),
+  proxy_pass_urls: z
+    .array(httpUrl)
+    .max(MAX_PROXY_PASS_URLS, `list at most ${MAX_PROXY_PASS_URLS} replicas`)
+    .refine((urls) => new Set(urls).size === urls.length, { message: 'lists a replica twice' }),
+  rate_limit: serverRateLimitSchema,
 };
 
 /** The upstream credential (write-only; see credentials/upstream-auth.ts); checked together by checkUpstreamAuth. */
@@ -139,6 +147,8 @@ export const serverInputSchema = z
     allowed_groups: fields.allowed_groups.default([]),
     timeout_seconds: fields.timeout_seconds.optional(),
     ...authFields,
+    proxy_pass_urls: fields.proxy_pass_urls.optional(),
+    rate_limit: fields.rate_limit.optional(),
     ...originalOnly,
   })
   .superRefine(checkUpstreamAuth)
@@ -164,6 +174,8 @@ export const serverPatchSchema = z
     allowed_groups: fields.allowed_groups.optional(),
     timeout_seconds: fields.timeout_seconds.nullable().optional(),
     ...authFields,
+    proxy_pass_urls: fields.proxy_pass_urls.nullable().optional(),
+    rate_limit: fields.rate_limit.nullable().optional(),
     ...originalOnly,
   })
   .superRefine(checkUpstreamAuth)
@@ -191,6 +203,9 @@ export interface ServerEntry extends Partial<UpstreamAuthView> {
   /** Present when visibility is group-restricted. */
   allowed_groups?: string[];
   timeout_seconds?: number;
+  /** Present when the server has several upstream replicas. */
+  proxy_pass_urls?: string[];
+  rate_limit?: ServerRateLimit;
   source: ServerSource;
   /** Present when source is federated. */
   federated_from?: string;
@@ -217,6 +232,8 @@ export function toServerEntry(server: StoredServer): ServerEntry {
     ...(server.visibility === 'group-restricted' ? { allowed_groups: server.allowedGroups } : {}),
     ...(server.timeoutSeconds === null ? {} : { timeout_seconds: server.timeoutSeconds }),
     ...describeUpstreamAuth(server.upstreamAuth),
+    ...(server.proxyPassUrls.length === 0 ? {} : { proxy_pass_urls: server.proxyPassUrls }),
+    ...(server.rateLimit === null ? {} : { rate_limit: server.rateLimit }),
     source: server.source,
     ...(server.federatedFrom === null ? {} : { federated_from: server.federatedFrom }),
     revision: server.revision,

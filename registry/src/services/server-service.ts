@@ -66,6 +66,8 @@ export function createServerService(
       ...(server.timeoutSeconds === null ? {} : { timeoutSeconds: server.timeoutSeconds }),
       ...(upstreamHeaders === undefined ? {} : { upstreamHeaders }),
       ...(server.toolList === null ? {} : { toolNames: toolNamesOf(server.toolList) }),
+      ...(server.proxyPassUrls.length === 0 ? {} : { proxyPassUrls: server.proxyPassUrls }),
+      ...(server.rateLimit === null ? {} : { rateLimit: server.rateLimit }),
     };
   };
   const found = (path: string, server: StoredServer | undefined): ServerEntry => {
@@ -143,6 +145,8 @@ function fieldsOf(input: ServerInput): OwnFields {
     visibility: input.visibility,
     allowedGroups: input.allowed_groups,
     timeoutSeconds: input.timeout_seconds ?? null,
+    proxyPassUrls: input.proxy_pass_urls ?? [],
+    rateLimit: input.rate_limit ?? null,
   };
 }
 
@@ -164,6 +168,8 @@ function changesOf(patch: ServerPatch, current: StoredServer): Partial<OwnFields
   if (patch.mcp_endpoint !== undefined) changes.mcpEndpoint = patch.mcp_endpoint;
   if (patch.sse_endpoint !== undefined) changes.sseEndpoint = patch.sse_endpoint;
   if (patch.timeout_seconds !== undefined) changes.timeoutSeconds = patch.timeout_seconds;
+  if (patch.proxy_pass_urls !== undefined) changes.proxyPassUrls = patch.proxy_pass_urls ?? [];
+  if (patch.rate_limit !== undefined) changes.rateLimit = patch.rate_limit;
   const visibility = patch.visibility ?? current.visibility;
   const allowedGroups = patch.allowed_groups ?? (visibility === 'group-restricted' ? current.allowedGroups : []);
   checkVisibility(visibility, allowedGroups);

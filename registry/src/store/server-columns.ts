@@ -17,6 +17,8 @@ export const SERVER_COLUMN_NAMES = [
   'timeout_seconds',
   'source',
   'federated_from',
+  'proxy_pass_urls',
+  'rate_limit',
   'revision',
   'registered_at',
   'updated_at',

@@ -1,3 +1,5 @@
+import type { ServerRateLimit } from '@mcpgw/lib/ratelimit/rate-limit-schema.js';
+
 /**
  * Registry storage of MCP servers. Every backend (SQLite, PostgreSQL) implements this interface and
  * passes the same contract suite (tests/registry/server-repository-contract.ts).
@@ -37,6 +39,10 @@ export interface ServerFields {
   federatedFrom: string | null;
   /** The upstream credential, sealed (registry/src/credentials); absent or null when there is none. */
   upstreamAuth?: string | null;
+  /** Upstream replicas the gateway balances across; empty means proxyPassUrl alone. */
+  proxyPassUrls: string[];
+  /** The gateway's rate limits for this server; null for none. */
+  rateLimit: ServerRateLimit | null;
 }
 
 export interface StoredServer extends ServerFields {

@@ -17,6 +17,8 @@ export interface AuthCheckServer {
   answer: (headers: IncomingHttpHeaders) => CheckAnswer;
   /** The tools a verified caller may call: tools/call of others is refused, and tools/list checks send them. */
   allowedTools: '*' | string[];
+  /** Headers added to every verified allow (for example X-Rate-Limit). */
+  extraHeaders: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function startAuthCheckServer(dataDir: string): Promise<AuthCheckSe
     calls: [],
     answer: () => 'verify',
     allowedTools: '*',
+    extraHeaders: {},
     close: async () => {},
   };
   const server = createServer((req, res) => {
@@ -82,7 +85,7 @@ async function verify(verifier: TokenVerifier, state: AuthCheckServer, headers: 
     if (described?.messages.some((message) => message.method === 'tools/list')) {
       answer[ALLOWED_TOOLS_HEADER] = encodeAllowedTools(state.allowedTools === '*' ? '*' : new Set(state.allowedTools));
     }
-    res.writeHead(200, answer).end();
+    res.writeHead(200, { ...answer, ...state.extraHeaders }).end();
   } catch (error) {
     if (!isTokenError(error)) throw error;
     res.writeHead(401, { 'www-authenticate': bearerChallenge(error), 'content-type': 'application/json' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GROUP_MAPPINGS_KEY, UI_SCOPES_KEY } from '@mcpgw/lib/scopes/scopes-schema.js';
+import { RATE_LIMITS_KEY } from '@mcpgw/lib/ratelimit/rate-limit-schema.js';
 import { RegistryError, type RegistryProblem } from '../../errors/registry-error.js';
 import type { ScopesChange } from './scopes-change.js';
 
@@ -86,7 +87,7 @@ function requireName(name: string, what: string): string {
 }
 
 function requireServerScopeName(scope: string): string {
-  if (scope === GROUP_MAPPINGS_KEY || scope === UI_SCOPES_KEY) {
+  if (scope === GROUP_MAPPINGS_KEY || scope === UI_SCOPES_KEY || scope === RATE_LIMITS_KEY) {
     throw invalid([{ path: 'scope', message: `${scope} is a section of the file, not a server scope` }]);
   }
   return requireName(scope, 'scope');

@@ -210,6 +210,14 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'server upstream replicas and rate limits',
+    sql: `
+      ALTER TABLE servers ADD COLUMN proxy_pass_urls json NOT NULL DEFAULT '[]';
+      ALTER TABLE servers ADD COLUMN rate_limit json;
+    `,
+  },
 ];
 
 export const LATEST_POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { serverExists } from '../../errors/registry-error.js';
 import { applyChanges } from '../apply-changes.js';
+import type { ServerRateLimit } from '@mcpgw/lib/ratelimit/rate-limit-schema.js';
 import type { RepositoryOptions, ServerChanges, ServerFields, ServerRepository, ServerSource, StoredServer, Visibility } from '../server-repository.js';
 import { inTransaction } from './in-transaction.js';
 import { SERVER_COLUMN_NAMES } from '../server-columns.js';
@@ -23,6 +24,8 @@ interface ServerRow {
   timeout_seconds: number | null;
   source: string;
   federated_from: string | null;
+  proxy_pass_urls: string[];
+  rate_limit: ServerRateLimit | null;
   revision: number;
   registered_at: Date;
   updated_at: Date;
@@ -119,6 +122,8 @@ function toParameters(server: StoredServer): unknown[] {
     server.timeoutSeconds,
     server.source,
     server.federatedFrom,
+    JSON.stringify(server.proxyPassUrls),
+    json(server.rateLimit),
     server.revision,
     server.registeredAt,
     server.updatedAt,
@@ -145,6 +150,8 @@ function fromRow(row: ServerRow): StoredServer {
     timeoutSeconds: row.timeout_seconds,
     source: row.source as ServerSource,
     federatedFrom: row.federated_from,
+    proxyPassUrls: row.proxy_pass_urls,
+    rateLimit: row.rate_limit,
     revision: row.revision,
     registeredAt: row.registered_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

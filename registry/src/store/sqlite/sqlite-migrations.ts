@@ -213,6 +213,14 @@ const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 9,
+    name: 'server upstream replicas and rate limits',
+    sql: `
+      ALTER TABLE servers ADD COLUMN proxy_pass_urls TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE servers ADD COLUMN rate_limit TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { serverExists } from '../../errors/registry-error.js';
 import { applyChanges } from '../apply-changes.js';
+import type { ServerRateLimit } from '@mcpgw/lib/ratelimit/rate-limit-schema.js';
 import type { RepositoryOptions, ServerChanges, ServerFields, ServerRepository, ServerSource, StoredServer, Visibility } from '../server-repository.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { SERVER_COLUMN_NAMES } from '../server-columns.js';
@@ -23,6 +24,8 @@ interface ServerRow {
   timeout_seconds: number | null;
   source: string;
   federated_from: string | null;
+  proxy_pass_urls: string;
+  rate_limit: string | null;
   revision: number;
   registered_at: string;
   updated_at: string;
@@ -154,6 +157,8 @@ function toRow(server: StoredServer): ServerRow {
     timeout_seconds: server.timeoutSeconds,
     source: server.source,
     federated_from: server.federatedFrom,
+    proxy_pass_urls: JSON.stringify(server.proxyPassUrls),
+    rate_limit: json(server.rateLimit),
     revision: server.revision,
     registered_at: server.registeredAt,
     updated_at: server.updatedAt,
@@ -180,6 +185,8 @@ function fromRow(row: ServerRow): StoredServer {
     timeoutSeconds: row.timeout_seconds,
     source: row.source as ServerSource,
     federatedFrom: row.federated_from,
+    proxyPassUrls: JSON.parse(row.proxy_pass_urls) as string[],
+    rateLimit: row.rate_limit === null ? null : (JSON.parse(row.rate_limit) as ServerRateLimit),
     revision: row.revision,
     registeredAt: row.registered_at,
     updatedAt: row.updated_at,
