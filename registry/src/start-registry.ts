@@ -12,6 +12,7 @@ import { createApp } from './api/create-app.js';
 import { createCallerVerifier } from './auth/create-caller-verifier.js';
 import { registryApiKeysFromEnv, type RegistryApiKeys } from './auth/registry-api-keys.js';
 import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistrySettings } from './services/mcp-registry/mcp-registry-settings.js';
+import { startFederation, type FederationOptions } from './federation/start-federation.js';
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { openRegistryStore } from './store/open-registry-store.js';
@@ -38,6 +39,8 @@ export interface RegistryOptions {
   apiKeys?: RegistryApiKeys;
   /** Namespace of MCP Registry names and the gateway's public URL; default from MCP_REGISTRY_NAMESPACE / GATEWAY_PUBLIC_URL. */
   mcpRegistry?: McpRegistrySettings;
+  /** Federation settings, clock and scheduling; default from the environment (FEDERATION_*). */
+  federation?: FederationOptions;
 }
 
 export type RunningRegistry = RunningServer;
@@ -51,7 +54,9 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     scopes.close();
     throw error;
   });
+  let stopFederation = async (): Promise<void> => undefined;
   const release = async (): Promise<void> => {
+    await stopFederation();
     scopes.close();
     await store.close();
   };
@@ -61,9 +66,12 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       await createIdentityVerifier(options.dataDir, options.tokenSettings ?? tokenSettingsFromEnv(), identity),
       options.apiKeys ?? registryApiKeysFromEnv(),
     );
-    const { publicJwk } = await loadOrCreateSigningKey(options.dataDir);
+    const signingKey = await loadOrCreateSigningKey(options.dataDir);
+    const { publicJwk } = signingKey;
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
+    const federation = await startFederation({ peers: store.peers, verifier, scopes, signingKey, logger }, options.federation);
+    stopFederation = federation.close;
     const app = createApp({
       servers: createServerService(store.servers),
       scopesEditor: createScopesService(store.scopesHistory, scopes),
@@ -73,6 +81,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       publicJwk,
       logger,
       mcpRegistrySettings,
+      federation: federation.router,
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);

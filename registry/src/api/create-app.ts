@@ -1,4 +1,4 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import type { SigningKey } from '@mcpgw/lib/tokens/signing-key.js';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
@@ -25,6 +25,8 @@ export interface RegistryAppDependencies {
   logger: Logger;
   /** Namespace and gateway URL of the MCP Registry API and discovery documents. */
   mcpRegistrySettings: McpRegistrySettings;
+  /** The federation export API and Peers API (registry/src/federation). */
+  federation?: Router;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -39,6 +41,7 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));
   app.use(registryV0Router(dependencies));
+  if (dependencies.federation) app.use(dependencies.federation);
   app.use((request: Request) => {
     throw new RegistryError('REGISTRY_NOT_FOUND', 404, `nothing at ${request.method} ${request.path}; the API is under ${SERVERS_API_PATH}`);
   });

@@ -19,6 +19,14 @@ export type RegistryErrorCode =
   | 'REGISTRY_SCOPES_LOCKOUT'
   | 'REGISTRY_SCOPES_NOT_FOUND'
   | 'REGISTRY_SCOPES_FILE_BROKEN'
+  | 'REGISTRY_INVALID_PEER'
+  | 'REGISTRY_PEER_NOT_FOUND'
+  | 'REGISTRY_PEER_EXISTS'
+  | 'REGISTRY_PEER_CONFIG_MANAGED'
+  | 'REGISTRY_FEDERATION_DISABLED'
+  | 'REGISTRY_FEDERATION_KEY_MISSING'
+  | 'REGISTRY_PEER_SYNC_FAILED'
+  | 'REGISTRY_PEER_SYNC_IN_PROGRESS'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */
@@ -58,8 +66,8 @@ export function serverExists(path: string): RegistryError {
 export function serverFederated(path: string, from: string | null): RegistryError {
   return new RegistryError(
     'REGISTRY_SERVER_FEDERATED',
-    409,
-    `${path} is a copy of a server of the peer registry ${from ?? '(unknown)'} and is read-only here; edit it there, or delete the copy`,
+    403,
+    `${path} is a copy of a server of the peer registry ${from ?? '(unknown)'} and is read-only here; change it at the source registry (the next sync brings the change), or delete the copy`,
   );
 }
 

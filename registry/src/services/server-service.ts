@@ -31,7 +31,7 @@ export interface ServerService {
   routeTable(): Promise<RouteTable>;
 }
 
-type OwnFields = Omit<ServerFields, 'source' | 'federatedFrom'>;
+export type OwnFields = Omit<ServerFields, 'source' | 'federatedFrom'>;
 
 export function createServerService(repository: ServerRepository): ServerService {
   const found = (path: string, server: StoredServer | undefined): ServerEntry => {
@@ -94,7 +94,7 @@ function routeOf(server: StoredServer): Route {
   };
 }
 
-function fieldsOf(input: ServerInput): OwnFields {
+export function fieldsOf(input: ServerInput): OwnFields {
   return {
     serverName: input.server_name,
     description: input.description,

@@ -1,6 +1,7 @@
 import type { RegistryStore } from '../registry-store.js';
 import type { RepositoryOptions } from '../server-repository.js';
 import { openPostgresPool, type PostgresOptions } from './open-postgres-pool.js';
+import { postgresPeerRepository } from './postgres-peer-repository.js';
 import { postgresScopesHistory } from './postgres-scopes-history.js';
 import { postgresServerRepository } from './postgres-server-repository.js';
 
@@ -12,6 +13,7 @@ export async function openPostgresStore(options: PostgresOptions, repositoryOpti
     backend: 'postgres',
     servers: postgresServerRepository(pool, repositoryOptions),
     scopesHistory: postgresScopesHistory(pool, repositoryOptions),
+    peers: postgresPeerRepository(pool, repositoryOptions),
     close: () => (closing ??= pool.end()),
   };
 }

@@ -1,6 +1,7 @@
 import type { RegistryStore } from '../registry-store.js';
 import type { RepositoryOptions } from '../server-repository.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
+import { sqlitePeerRepository } from './sqlite-peer-repository.js';
 import { sqliteScopesHistory } from './sqlite-scopes-history.js';
 import { sqliteServerRepository } from './sqlite-server-repository.js';
 
@@ -14,6 +15,7 @@ export async function openSqliteStore(dataDirectory: string, options: Repository
     backend: 'sqlite',
     servers: sqliteServerRepository(db, options, () => undefined),
     scopesHistory: sqliteScopesHistory(db, options),
+    peers: sqlitePeerRepository(db, options),
     close: async () => close(),
   };
 }
