@@ -23,6 +23,8 @@ export interface FederationOptions {
   /** false: no background checks (a test calls scheduler.tick()). */
   schedule?: boolean;
   metrics?: FederationMetrics;
+  /** Hands the running federation to a test, to drive its scheduler and syncer. */
+  onStarted?: (federation: RunningFederation) => void;
 }
 
 export interface RunningFederation {
@@ -68,7 +70,7 @@ export async function startFederation(dependencies: FederationDependencies, opti
   router.use(PEERS_API_PATH, peersRouter({ peerService: createPeerService(peers, settings.encryptionKey, syncer, clock), peers, syncer, verifier, scopes }));
 
   if (options.schedule !== false) scheduler.start();
-  return {
+  const running: RunningFederation = {
     router,
     syncer,
     scheduler,
@@ -77,4 +79,6 @@ export async function startFederation(dependencies: FederationDependencies, opti
       await syncer.close();
     },
   };
+  options.onStarted?.(running);
+  return running;
 }
