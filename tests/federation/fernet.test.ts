@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createCipheriv, createHmac } from 'node:crypto';
-import { fernetDecrypt, fernetEncrypt, FernetError, generateFernetKey, parseFernetKey } from '../../registry/src/federation/fernet.js';
+import { fernetDecrypt, fernetEncrypt, FernetError, generateFernetKey, parseFernetKey } from '@mcpgw/lib/crypto/fernet.js';
 
 // A key of bytes 0..31 and an IV of bytes 0xa0..0xaf, at 2026-01-01T00:00:00Z.
 const KEY_BYTES = Buffer.from(Array.from({ length: 32 }, (_, i) => i));

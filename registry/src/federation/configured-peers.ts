@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { envOptional } from '@mcpgw/lib/config/env.js';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
-import { fernetEncrypt, type FernetKey } from './fernet.js';
+import { fernetEncrypt, type FernetKey } from '@mcpgw/lib/crypto/fernet.js';
 import { newPeerSchema, type NewPeerInput } from './peer-format.js';
 import { peerSettingsOf } from './peer-service.js';
 import type { PeerRepository } from '../store/peer-repository.js';

@@ -1,6 +1,6 @@
 import { envDuration, envInt, envOptional } from '@mcpgw/lib/config/env.js';
 import { federationStaticTokenFromEnv, MIN_FEDERATION_TOKEN_LENGTH } from '../auth/federation-token-verifier.js';
-import { parseFernetKey, type FernetKey } from './fernet.js';
+import { parseFernetKey, type FernetKey } from '@mcpgw/lib/crypto/fernet.js';
 
 export const DEFAULT_SYNC_CHECK_INTERVAL_MS = 60_000;
 export const DEFAULT_SYNC_TIMEOUT_MS = 30_000;

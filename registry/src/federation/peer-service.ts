@@ -1,7 +1,7 @@
 import { peerNotFound } from '../errors/peer-errors.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { PeerFilters, PeerRepository, PeerSettings, StoredPeer } from '../store/peer-repository.js';
-import { fernetEncrypt, type FernetKey } from './fernet.js';
+import { fernetEncrypt, type FernetKey } from '@mcpgw/lib/crypto/fernet.js';
 import { toPeerEntry, type NewPeerInput, type PeerEntry, type PeerUpdateInput } from './peer-format.js';
 import type { PeerSyncer } from './sync-peer.js';
 

@@ -3,7 +3,7 @@ import { peerNotFound } from '../errors/peer-errors.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { PeerRepository, StoredPeer } from '../store/peer-repository.js';
 import { exportKeysFrom, type ExportKeys } from './export-signature.js';
-import { fernetDecrypt, type FernetKey } from './fernet.js';
+import { fernetDecrypt, type FernetKey } from '@mcpgw/lib/crypto/fernet.js';
 import { NO_FEDERATION_METRICS, type FederationMetrics } from './federation-metrics.js';
 import { planSync, type RejectedServer } from './plan-sync.js';
 import { PeerPullError, pullPeerExport, type PulledChanges } from './pull-peer-export.js';

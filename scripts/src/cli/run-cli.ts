@@ -11,6 +11,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   scopes: async () => (await import('./commands/scopes-command.js')).scopesCommand,
   client: async () => (await import('./commands/client-command.js')).clientCommand,
   service: async () => (await import('./commands/service-command.js')).serviceCommand,
+  peer: async () => (await import('./commands/peer-command.js')).peerCommand,
+  federation: async () => (await import('./commands/federation-command.js')).federationCommand,
 };
 
 /** Runs one mcpgw invocation and returns its exit status. */

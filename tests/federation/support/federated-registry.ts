@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import path from 'node:path';
 import { pino } from 'pino';
 import { startRegistry, type RunningRegistry } from '../../../registry/src/start-registry.js';
-import { parseFernetKey, generateFernetKey } from '../../../registry/src/federation/fernet.js';
+import { parseFernetKey, generateFernetKey } from '@mcpgw/lib/crypto/fernet.js';
 import {
   DEFAULT_SYNC_CHECK_INTERVAL_MS,
   type ExportTokens,
