@@ -57,6 +57,10 @@ export interface FederatedRegistryOptions {
   retries?: number;
   timeoutMs?: number;
   configFile?: string;
+  /** An existing DATA_DIR (kept on close), e.g. to restart a registry on its data. */
+  dataDir?: string;
+  /** FEDERATION_ENCRYPTION_KEY; default a fresh key. */
+  encryptionKey?: string;
 }
 
 let counter = 0;
@@ -65,10 +69,10 @@ let counter = 0;
 export async function startFederatedRegistry(name: string, options: FederatedRegistryOptions = {}): Promise<FederatedRegistry> {
   counter += 1;
   const temp = makeTempDir(`mcpgw-fed-${name}-`);
-  const dataDir = path.join(temp.dir, 'data');
+  const dataDir = options.dataDir ?? path.join(temp.dir, 'data');
   const scopesFile = path.join(temp.dir, 'scopes.yml');
   writeFileSync(scopesFile, TEST_SCOPES);
-  const federationToken = `federation-token-of-${name}-${counter}-0123456789abcdefghijklmnop`;
+  const federationToken = options.tokens?.current ?? `federation-token-of-${name}-${counter}-0123456789abcdefghijklmnop`;
   const clock = options.clock ?? testClock();
   const logs: FederatedRegistry['logs'] = [];
   const sink = new Writable({
@@ -79,7 +83,7 @@ export async function startFederatedRegistry(name: string, options: FederatedReg
   });
   const settings: FederationSettings = {
     tokens: { current: federationToken, previous: undefined, previousUntil: undefined, ...options.tokens },
-    encryptionKey: parseFernetKey(generateFernetKey()),
+    encryptionKey: parseFernetKey(options.encryptionKey ?? generateFernetKey()),
     checkIntervalMs: DEFAULT_SYNC_CHECK_INTERVAL_MS,
     syncTimeoutMs: options.timeoutMs ?? 5000,
     retries: options.retries ?? 0,
