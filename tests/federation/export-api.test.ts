@@ -102,6 +102,12 @@ describe('export API', () => {
     }
   });
 
+  test('a cursor past the latest change answers 410, so the importer pulls everything again', async () => {
+    const { status, body } = await pull('?since=99999999');
+    assert.equal(status, 410);
+    assert.equal(body.error.code, 'REGISTRY_FEDERATION_CURSOR_UNKNOWN');
+  });
+
   test('the agents feed has its shape and is empty', async () => {
     const { status, body } = await exporter.api('GET', '/api/federation/agents', undefined, exporter.federationToken);
     assert.equal(status, 200);

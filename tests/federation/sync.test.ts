@@ -176,6 +176,26 @@ describe('faults', () => {
   });
 });
 
+describe('a peer whose data was replaced', () => {
+  test('answers 410 to the old cursor, and the importer falls back to a full pull', async (t) => {
+    const [hub, spoke] = await Promise.all([startFederatedRegistry('hub'), startFederatedRegistry('spoke')]);
+    const proxy = await startPeerProxy(spoke.url);
+    t.after(async () => {
+      await Promise.all([hub.close(), spoke.close(), proxy.close()]);
+    });
+    await spoke.register('/one');
+    await hub.addPeer('spoke', spoke, { endpoint: proxy.url });
+    await hub.sync('spoke');
+    await spoke.register('/two');
+    const start = proxy.requests;
+    proxy.behave((n) => (n === start + 1 ? { rewrite: (url) => (url.searchParams.set('since', '99999999'), url) } : {}));
+    const answer = await hub.sync('spoke');
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.full, true);
+    assert.deepEqual(await hub.paths(), ['/spoke/one', '/spoke/two']);
+  });
+});
+
 describe('retries', () => {
   test('a peer failing with 5xx is retried with back-off and the sync succeeds', async (t) => {
     const [hub, spoke] = await Promise.all([startFederatedRegistry('hub', { retries: 2 }), startFederatedRegistry('spoke')]);

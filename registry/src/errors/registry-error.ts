@@ -27,6 +27,7 @@ export type RegistryErrorCode =
   | 'REGISTRY_FEDERATION_KEY_MISSING'
   | 'REGISTRY_PEER_SYNC_FAILED'
   | 'REGISTRY_PEER_SYNC_IN_PROGRESS'
+  | 'REGISTRY_FEDERATION_CURSOR_UNKNOWN'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */

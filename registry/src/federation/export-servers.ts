@@ -1,3 +1,4 @@
+import { RegistryError } from '../errors/registry-error.js';
 import type { PeerRepository } from '../store/peer-repository.js';
 import type { StoredServer } from '../store/server-repository.js';
 import { toExportedServer, type ExportPage } from './export-format.js';
@@ -21,6 +22,11 @@ export function isExportable(server: StoredServer, groups: readonly string[]): b
  * restricted, …) is reported as removed, so an importer that had it drops it.
  */
 export async function exportServers(peers: PeerRepository, groups: readonly string[], since: number, limit: number): Promise<ExportPage> {
+  const latest = await peers.latestSequence();
+  if (since > latest) {
+    // This registry's data was restored or replaced: the importer's cursor means nothing here.
+    throw new RegistryError('REGISTRY_FEDERATION_CURSOR_UNKNOWN', 410, `since=${since} is past this registry's latest change (${latest}); pull again from since=0`);
+  }
   const changes = await peers.exportChanges(since, limit + 1);
   const page = changes.slice(0, limit);
   const servers: ExportPage['servers'] = [];
@@ -31,5 +37,5 @@ export async function exportServers(peers: PeerRepository, groups: readonly stri
     else if (since > 0 && change.server.source === 'local') removed.push(change.server.path);
   }
   const last = page.at(-1);
-  return { servers, removed, since, next_since: last?.seq ?? Math.max(since, await peers.latestSequence()), has_more: changes.length > limit };
+  return { servers, removed, since, next_since: last?.seq ?? latest, has_more: changes.length > limit };
 }

@@ -16,6 +16,13 @@ export class PeerPullError extends Error {
   }
 }
 
+/** The peer does not know the cursor (its data was restored or replaced): only a full pull helps. */
+export class PeerCursorUnknownError extends PeerPullError {
+  constructor() {
+    super('the peer does not know this registry\'s sync cursor (its data was restored or replaced)', false);
+  }
+}
+
 export interface PullRequest {
   /** The peer registry's base URL. */
   endpoint: string;
@@ -82,6 +89,7 @@ async function fetchPage(request: PullRequest, since: number): Promise<ReceivedE
       false,
     );
   }
+  if (response.status === 410) throw new PeerCursorUnknownError();
   if (response.status >= 500) throw new PeerPullError(`the peer failed (HTTP ${response.status})`, true);
   if (response.status !== 200) throw new PeerPullError(`the peer answered HTTP ${response.status} at ${url.pathname}; is the endpoint a registry?`, false);
   if (request.keys !== undefined) {

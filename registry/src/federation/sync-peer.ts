@@ -6,7 +6,7 @@ import { exportKeysFrom, type ExportKeys } from './export-signature.js';
 import { fernetDecrypt, type FernetKey } from '@mcpgw/lib/crypto/fernet.js';
 import { NO_FEDERATION_METRICS, type FederationMetrics } from './federation-metrics.js';
 import { planSync, type RejectedServer } from './plan-sync.js';
-import { PeerPullError, pullPeerExport, type PulledChanges } from './pull-peer-export.js';
+import { PeerCursorUnknownError, PeerPullError, pullPeerExport, type PulledChanges } from './pull-peer-export.js';
 
 export interface SyncOutcome {
   peer_id: string;
@@ -93,10 +93,15 @@ export function createPeerSyncer(options: PeerSyncerOptions): PeerSyncer {
     const started = performance.now();
     const peer = await peers.get(peerId);
     if (peer === undefined) throw peerNotFound(peerId);
-    const fromScratch = full || peer.state.cursor === 0;
+    let fromScratch = full || peer.state.cursor === 0;
     const attemptAt = clock().toISOString();
     try {
-      const pulled = await pullWithRetries(peer, fromScratch ? 0 : peer.state.cursor);
+      const pulled = await pullWithRetries(peer, fromScratch ? 0 : peer.state.cursor).catch((error: unknown) => {
+        if (!(error instanceof PeerCursorUnknownError)) throw error;
+        logger.warn({ peerId }, `peer '${peerId}' does not know the sync cursor; pulling everything`);
+        fromScratch = true;
+        return pullWithRetries(peer, 0);
+      });
       const plan = planSync(peerId, peer.filters, pulled, await peers.importedItems(peerId), fromScratch);
       const syncedAt = clock().toISOString();
       const state = {
