@@ -12,6 +12,7 @@ export interface StoreFixture {
 
 export function settings(overrides: Partial<PeerSettings> = {}): PeerSettings {
   return {
+    kind: 'registry',
     name: 'LOB-A',
     endpoint: 'https://lob-a.example',
     enabled: true,

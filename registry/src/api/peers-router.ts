@@ -6,6 +6,7 @@ import { authenticateCaller, callerOf, type Caller } from '../auth/authenticate-
 import { RegistryError } from '../errors/registry-error.js';
 import { newPeerSchema, parsePeerBody, peerUpdateSchema } from '../federation/peer-format.js';
 import type { PeerService } from '../federation/peer-service.js';
+import { syncMany } from '../federation/sync-many.js';
 import type { PeerSyncer } from '../federation/sync-peer.js';
 import type { PeerRepository } from '../store/peer-repository.js';
 import { jsonBody } from './json-body.js';
@@ -41,19 +42,7 @@ export function peersRouter({ peerService, peers, syncer, verifier, scopes }: Pe
   });
   router.post('/sync', async (request, response) => {
     mayManage(callerOf(response));
-    const full = wantsFull(request);
-    const enabled = (await peerService.list()).filter((peer) => peer.enabled);
-    const results = await Promise.all(
-      enabled.map(async (peer) => {
-        try {
-          return { ...(await syncer.sync(peer.peer_id, { full })), ok: true };
-        } catch (error) {
-          const code = error instanceof RegistryError ? error.code : 'REGISTRY_INTERNAL';
-          return { peer_id: peer.peer_id, ok: false, error: { code, message: (error as Error).message } };
-        }
-      }),
-    );
-    response.json({ results });
+    response.json({ results: await syncMany(peers, syncer, { full: wantsFull(request) }) });
   });
   router.get('/:peerId', async (request, response) => {
     mayRead(callerOf(response));
@@ -104,7 +93,7 @@ export function peersRouter({ peerService, peers, syncer, verifier, scopes }: Pe
   return router;
 }
 
-function requireOnAll(caller: Caller, actions: readonly UiAction[]): void {
+export function requireOnAll(caller: Caller, actions: readonly UiAction[]): void {
   for (const action of actions) {
     if (caller.scopes.some((scope) => caller.policy.uiGrants.get(scope)?.get(action)?.all === true)) continue;
     throw new RegistryError('REGISTRY_FORBIDDEN', 403, `managing federation peers needs ${actions.join(' and ')}: [all] in the UI-Scopes of scopes.yml; ask an administrator`);
@@ -116,7 +105,7 @@ function peerIdOf(request: Request): string {
 }
 
 /** `?full=true`, or `{"full": true}` in the body: pull everything, not only what changed. */
-function wantsFull(request: Request): boolean {
+export function wantsFull(request: Request): boolean {
   const body = request.body as { full?: unknown } | undefined;
   return request.query.full === 'true' || body?.full === true;
 }

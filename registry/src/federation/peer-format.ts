@@ -3,7 +3,7 @@ import { isReservedServerPath } from '@mcpgw/lib/paths/reserved-paths.js';
 import { isBlockedUpstreamHost, linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
 import { RegistryError, type RegistryProblem } from '../errors/registry-error.js';
 import { serverPathSchema } from '../services/server-format.js';
-import { SYNC_MODES, type StoredPeer } from '../store/peer-repository.js';
+import { PEER_KINDS, SYNC_MODES, type StoredPeer } from '../store/peer-repository.js';
 
 /** The peer entry of the Peers API (snake_case, the operators' guide's field names); owned here. */
 export const DEFAULT_SYNC_INTERVAL_MINUTES = 60;
@@ -42,6 +42,7 @@ const settingsFields = {
 
 export const newPeerSchema = z.strictObject({
   peer_id: peerIdSchema,
+  kind: z.enum(PEER_KINDS).default('registry'),
   name: settingsFields.name,
   endpoint: settingsFields.endpoint,
   enabled: settingsFields.enabled.default(true),
@@ -74,6 +75,8 @@ export type PeerUpdateInput = z.infer<typeof peerUpdateSchema>;
 /** What the API answers for a peer; the federation token never appears, only whether one is set. */
 export interface PeerEntry {
   peer_id: string;
+  /** `registry` (another registry like this one) or `mcp-registry` (an official MCP Registry API). */
+  kind: string;
   name: string;
   endpoint: string;
   enabled: boolean;
@@ -92,6 +95,7 @@ export interface PeerEntry {
 export function toPeerEntry(peer: StoredPeer): PeerEntry {
   return {
     peer_id: peer.peerId,
+    kind: peer.kind,
     name: peer.name,
     endpoint: peer.endpoint,
     enabled: peer.enabled,

@@ -119,6 +119,7 @@ export function createPeerService(peers: PeerRepository, encryptionKey: FernetKe
 /** The stored settings of a new peer, its token encrypted by `encrypt`. */
 export function peerSettingsOf(input: NewPeerInput, encrypt: (token: string) => string): PeerSettings {
   return {
+    kind: input.kind,
     name: input.name,
     endpoint: input.endpoint,
     enabled: input.enabled,

@@ -65,7 +65,8 @@ export function planSync(peerId: string, filters: PeerFilters, pulled: PulledCha
       path: parsed.data.path,
       remotePath,
       remoteRevision: server.revision,
-      fields: { ...fieldsOf(parsed.data), metadata: null, source: 'federated', federatedFrom: peerId },
+      // Registries export no metadata; an MCP Registry entry carries its package and version details in it.
+      fields: { ...fieldsOf(parsed.data), source: 'federated', federatedFrom: peerId },
     });
   }
   for (const remotePath of pulled.removed) {

@@ -5,6 +5,7 @@ import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
 import type { SigningKey } from '@mcpgw/lib/tokens/signing-key.js';
 import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
 import { FEDERATION_API_PATHS, federationRouter } from '../api/federation-router.js';
+import { federationSyncRouter } from '../api/federation-sync-router.js';
 import { PEERS_API_PATH, peersRouter } from '../api/peers-router.js';
 import type { PeerRepository } from '../store/peer-repository.js';
 import { applyConfiguredPeers, readConfiguredPeers } from './configured-peers.js';
@@ -66,7 +67,10 @@ export async function startFederation(dependencies: FederationDependencies, opti
   const exportEnabled = settings.tokens.current !== undefined;
 
   const router = createRouter();
-  for (const path of FEDERATION_API_PATHS) router.use(path, federationRouter({ peers, exportVerifier, scopes, signingKey, exportEnabled }));
+  for (const path of FEDERATION_API_PATHS) {
+    router.use(path, federationSyncRouter({ peers, syncer, verifier, scopes }));
+    router.use(path, federationRouter({ peers, exportVerifier, scopes, signingKey, exportEnabled }));
+  }
   router.use(PEERS_API_PATH, peersRouter({ peerService: createPeerService(peers, settings.encryptionKey, syncer, clock), peers, syncer, verifier, scopes }));
 
   if (options.schedule !== false) scheduler.start();

@@ -6,6 +6,7 @@ import { exportKeysFrom, type ExportKeys } from './export-signature.js';
 import { fernetDecrypt, type FernetKey } from '@mcpgw/lib/crypto/fernet.js';
 import { NO_FEDERATION_METRICS, type FederationMetrics } from './federation-metrics.js';
 import { planSync, type RejectedServer } from './plan-sync.js';
+import { pullMcpRegistry } from './pull-mcp-registry.js';
 import { PeerCursorUnknownError, PeerPullError, pullPeerExport, type PulledChanges } from './pull-peer-export.js';
 
 export interface SyncOutcome {
@@ -75,10 +76,12 @@ export function createPeerSyncer(options: PeerSyncerOptions): PeerSyncer {
   const pullWithRetries = async (peer: StoredPeer, since: number): Promise<PulledChanges> => {
     const token = tokenOf(peer);
     const keys = keysOf(peer);
+    const fetchOption = options.fetch ? { fetch: options.fetch } : {};
     for (let attempt = 0; ; attempt += 1) {
       const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), shutdown.signal]);
       try {
-        return await pullPeerExport({ endpoint: peer.endpoint, token, since, keys, signal, ...(options.fetch ? { fetch: options.fetch } : {}) });
+        if (peer.kind === 'mcp-registry') return await pullMcpRegistry({ endpoint: peer.endpoint, since, signal, ...fetchOption });
+        return await pullPeerExport({ endpoint: peer.endpoint, token, since, keys, signal, ...fetchOption });
       } catch (error) {
         const retryable = error instanceof PeerPullError && error.retryable;
         if (!retryable || attempt >= options.retries || shutdown.signal.aborted) throw error;

@@ -19,8 +19,13 @@ export interface PeerFilters {
   tagFilters: string[];
 }
 
+export const PEER_KINDS = ['registry', 'mcp-registry'] as const;
+/** `registry`: another registry of this kind (its export API); `mcp-registry`: an official MCP Registry API (/v0.1/servers). */
+export type PeerKind = (typeof PEER_KINDS)[number];
+
 /** What an operator sets on a peer. */
 export interface PeerSettings {
+  kind: PeerKind;
   name: string;
   /** Base URL of the peer registry. */
   endpoint: string;
@@ -38,7 +43,7 @@ export interface PeerSettings {
 export interface PeerSyncState {
   /** One more after every successful sync. */
   generation: number;
-  /** The peer's change sequence this registry has applied up to (`since` of the next pull). */
+  /** How far this registry has applied the peer's changes: its change sequence (`since` of the next pull), or for an MCP Registry the newest updatedAt seen, in epoch milliseconds. */
   cursor: number;
   lastSuccessfulSync: string | null;
   lastAttempt: string | null;

@@ -6,6 +6,7 @@ import {
   type ExportChange,
   type ImportedItem,
   type PeerFilters,
+  type PeerKind,
   type PeerRepository,
   type PeerSettings,
   type PeerSyncState,
@@ -25,6 +26,7 @@ interface PeerRow {
   jwks_url: string | null;
   token_ciphertext: string | null;
   origin: string;
+  kind: string;
   sync_state: PeerSyncState;
   created_at: Date;
   updated_at: Date;
@@ -49,6 +51,7 @@ const PEER_COLUMN_NAMES = [
   'jwks_url',
   'token_ciphertext',
   'origin',
+  'kind',
   'sync_state',
   'created_at',
   'updated_at',
@@ -202,6 +205,7 @@ function peerParameters(peer: StoredPeer): unknown[] {
     peer.jwksUrl,
     peer.tokenCiphertext,
     peer.origin,
+    peer.kind,
     JSON.stringify(peer.state),
     peer.createdAt,
     peer.updatedAt,
@@ -219,6 +223,7 @@ function peerFromRow(row: PeerRow): StoredPeer {
     jwksUrl: row.jwks_url,
     tokenCiphertext: row.token_ciphertext,
     origin: row.origin as StoredPeer['origin'],
+    kind: row.kind as PeerKind,
     state: row.sync_state,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

@@ -6,6 +6,7 @@ import {
   type ExportChange,
   type ImportedItem,
   type PeerFilters,
+  type PeerKind,
   type PeerRepository,
   type PeerSettings,
   type PeerSyncState,
@@ -26,6 +27,7 @@ interface PeerRow {
   jwks_url: string | null;
   token_ciphertext: string | null;
   origin: string;
+  kind: string;
   sync_state: string;
   created_at: string;
   updated_at: string;
@@ -40,7 +42,7 @@ interface ItemRow {
   orphaned: number;
 }
 
-const PEER_COLUMNS = 'peer_id, name, endpoint, enabled, sync_interval_minutes, filters, jwks_url, token_ciphertext, origin, sync_state, created_at, updated_at';
+const PEER_COLUMNS = 'peer_id, name, endpoint, enabled, sync_interval_minutes, filters, jwks_url, token_ciphertext, origin, kind, sync_state, created_at, updated_at';
 const INSERT_SERVER = `INSERT INTO servers (${COLUMNS}) VALUES (${SERVER_COLUMN_NAMES.map((name) => `@${name}`).join(', ')})`;
 const UPDATE_SERVER = `UPDATE servers SET ${SERVER_COLUMN_NAMES.filter((name) => name !== 'path').map((name) => `${name} = @${name}`).join(', ')} WHERE path = @path`;
 
@@ -210,6 +212,7 @@ function peerToRow(peer: StoredPeer): PeerRow {
     jwks_url: peer.jwksUrl,
     token_ciphertext: peer.tokenCiphertext,
     origin: peer.origin,
+    kind: peer.kind,
     sync_state: JSON.stringify(peer.state),
     created_at: peer.createdAt,
     updated_at: peer.updatedAt,
@@ -227,6 +230,7 @@ function peerFromRow(row: PeerRow): StoredPeer {
     jwksUrl: row.jwks_url,
     tokenCiphertext: row.token_ciphertext,
     origin: row.origin as StoredPeer['origin'],
+    kind: row.kind as PeerKind,
     state: JSON.parse(row.sync_state) as PeerSyncState,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
