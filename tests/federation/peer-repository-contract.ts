@@ -20,6 +20,7 @@ export function settings(overrides: Partial<PeerSettings> = {}): PeerSettings {
     filters: { syncMode: 'all', whitelistServers: [], whitelistAgents: [], tagFilters: [] },
     jwksUrl: null,
     tokenCiphertext: 'gAAAAAciphertext',
+    tls: null,
     ...overrides,
   };
 }

@@ -3,7 +3,7 @@ import { isReservedServerPath } from '@mcpgw/lib/paths/reserved-paths.js';
 import { isBlockedUpstreamHost, linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
 import { RegistryError, type RegistryProblem } from '../errors/registry-error.js';
 import { serverPathSchema } from '../services/server-format.js';
-import { PEER_KINDS, SYNC_MODES, type StoredPeer } from '../store/peer-repository.js';
+import { PEER_KINDS, SYNC_MODES, type PeerTls, type StoredPeer } from '../store/peer-repository.js';
 
 /** The peer entry of the Peers API (snake_case, the operators' guide's field names); owned here. */
 export const DEFAULT_SYNC_INTERVAL_MINUTES = 60;
@@ -38,6 +38,9 @@ const settingsFields = {
   sync_interval_minutes: z.number().int('must be a whole number of minutes').min(0).max(MAX_SYNC_INTERVAL_MINUTES),
   federation_token: text,
   jwks_url: baseUrl,
+  tls_ca_file: text,
+  tls_cert_file: text,
+  tls_key_file: text,
 };
 
 export const newPeerSchema = z.strictObject({
@@ -53,6 +56,9 @@ export const newPeerSchema = z.strictObject({
   sync_interval_minutes: settingsFields.sync_interval_minutes.default(DEFAULT_SYNC_INTERVAL_MINUTES),
   federation_token: settingsFields.federation_token.optional(),
   jwks_url: settingsFields.jwks_url.nullable().optional(),
+  tls_ca_file: settingsFields.tls_ca_file.optional(),
+  tls_cert_file: settingsFields.tls_cert_file.optional(),
+  tls_key_file: settingsFields.tls_key_file.optional(),
 });
 export type NewPeerInput = z.infer<typeof newPeerSchema>;
 
@@ -69,6 +75,9 @@ export const peerUpdateSchema = z.strictObject({
   sync_interval_minutes: settingsFields.sync_interval_minutes.optional(),
   federation_token: settingsFields.federation_token.nullable().optional(),
   jwks_url: settingsFields.jwks_url.nullable().optional(),
+  tls_ca_file: settingsFields.tls_ca_file.nullable().optional(),
+  tls_cert_file: settingsFields.tls_cert_file.nullable().optional(),
+  tls_key_file: settingsFields.tls_key_file.nullable().optional(),
 });
 export type PeerUpdateInput = z.infer<typeof peerUpdateSchema>;
 
@@ -87,6 +96,9 @@ export interface PeerEntry {
   sync_interval_minutes: number;
   jwks_url: string | null;
   has_federation_token: boolean;
+  tls_ca_file: string | null;
+  tls_cert_file: string | null;
+  tls_key_file: string | null;
   origin: string;
   created_at: string;
   updated_at: string;
@@ -106,6 +118,9 @@ export function toPeerEntry(peer: StoredPeer): PeerEntry {
     sync_interval_minutes: peer.syncIntervalMinutes,
     jwks_url: peer.jwksUrl,
     has_federation_token: peer.tokenCiphertext !== null,
+    tls_ca_file: peer.tls?.caFile ?? null,
+    tls_cert_file: peer.tls?.certFile ?? null,
+    tls_key_file: peer.tls?.keyFile ?? null,
     origin: peer.origin,
     created_at: peer.createdAt,
     updated_at: peer.updatedAt,
@@ -132,4 +147,18 @@ export function parsePeerBody<T extends z.ZodType>(schema: T, body: unknown): z.
 export function invalidPeer(problems: RegistryProblem[]): RegistryError {
   const summary = problems.map((p) => `${p.path || '(body)'}: ${p.message}`).join('; ');
   return new RegistryError('REGISTRY_INVALID_PEER', 400, `the peer entry is invalid; fix these and retry: ${summary}`, { problems });
+}
+
+/** The mutual TLS settings of an entry over the current ones (null removes a file); a certificate goes with its key. */
+export function tlsOf(input: { tls_ca_file?: string | null; tls_cert_file?: string | null; tls_key_file?: string | null }, current: PeerTls | null = null): PeerTls | null {
+  const pick = (value: string | null | undefined, fallback: string | null): string | null => (value === undefined ? fallback : value);
+  const tls: PeerTls = {
+    caFile: pick(input.tls_ca_file, current?.caFile ?? null),
+    certFile: pick(input.tls_cert_file, current?.certFile ?? null),
+    keyFile: pick(input.tls_key_file, current?.keyFile ?? null),
+  };
+  if ((tls.certFile === null) !== (tls.keyFile === null)) {
+    throw invalidPeer([{ path: 'tls_key_file', message: 'tls_cert_file and tls_key_file go together: give both or neither' }]);
+  }
+  return tls.caFile === null && tls.certFile === null ? null : tls;
 }

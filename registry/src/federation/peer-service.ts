@@ -2,7 +2,7 @@ import { peerNotFound } from '../errors/peer-errors.js';
 import { RegistryError } from '../errors/registry-error.js';
 import type { PeerFilters, PeerRepository, PeerSettings, StoredPeer } from '../store/peer-repository.js';
 import { fernetEncrypt, type FernetKey } from '@mcpgw/lib/crypto/fernet.js';
-import { toPeerEntry, type NewPeerInput, type PeerEntry, type PeerUpdateInput } from './peer-format.js';
+import { tlsOf, toPeerEntry, type NewPeerInput, type PeerEntry, type PeerUpdateInput } from './peer-format.js';
 import type { PeerSyncer } from './sync-peer.js';
 
 export interface PeerStatus {
@@ -83,6 +83,7 @@ export function createPeerService(peers: PeerRepository, encryptionKey: FernetKe
         syncIntervalMinutes: input.sync_interval_minutes,
         filters,
         ...(input.jwks_url === undefined ? {} : { jwksUrl: input.jwks_url }),
+        tls: tlsOf(input, current.tls),
         ...(input.federation_token === undefined ? {} : { tokenCiphertext: input.federation_token === null ? null : encrypt(input.federation_token) }),
       };
       // Another source or other filters: the next sync pulls everything, so the copies match the new selection.
@@ -132,5 +133,6 @@ export function peerSettingsOf(input: NewPeerInput, encrypt: (token: string) => 
     },
     jwksUrl: input.jwks_url ?? null,
     tokenCiphertext: input.federation_token === undefined ? null : encrypt(input.federation_token),
+    tls: tlsOf(input),
   };
 }

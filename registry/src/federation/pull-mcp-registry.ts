@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ReceivedExportPage } from './export-format.js';
-import { PeerPullError, type PulledChanges } from './pull-peer-export.js';
+import { PeerPullError } from './peer-pull-error.js';
+import type { PulledChanges } from './pull-peer-export.js';
 
 /**
  * Import from an official MCP Registry API (GET /v0.1/servers, cursor-paginated, `updated_since` for

@@ -1,27 +1,12 @@
+import type { PeerTls } from '../store/peer-repository.js';
 import { exportPageSchema, type ReceivedExportPage } from './export-format.js';
 import { SIGNATURE_HEADER, verifyExport, type ExportKeys } from './export-signature.js';
+import { PeerCursorUnknownError, PeerPullError } from './peer-pull-error.js';
+import { requestPeer, type PeerAnswer } from './request-peer.js';
 
 export const PULL_PAGE_LIMIT = 200;
 /** A peer that keeps answering has_more past this many pages is refused, not followed forever. */
 const MAX_PAGES = 10_000;
-
-/** Why a pull failed, and whether trying again may help (unreachable, 5xx) or not (refused, tampered). */
-export class PeerPullError extends Error {
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-/** The peer does not know the cursor (its data was restored or replaced): only a full pull helps. */
-export class PeerCursorUnknownError extends PeerPullError {
-  constructor() {
-    super('the peer does not know this registry\'s sync cursor (its data was restored or replaced)', false);
-  }
-}
 
 export interface PullRequest {
   /** The peer registry's base URL. */
@@ -30,6 +15,7 @@ export interface PullRequest {
   since: number;
   /** The peer's signing keys; when given, every page must carry a valid signature. */
   keys: ExportKeys | undefined;
+  tls: PeerTls | null;
   signal: AbortSignal;
   fetch?: typeof fetch;
 }
@@ -66,23 +52,20 @@ export async function pullPeerExport(request: PullRequest): Promise<PulledChange
 async function fetchPage(request: PullRequest, since: number): Promise<ReceivedExportPage> {
   const base = request.endpoint.endsWith('/') ? request.endpoint : `${request.endpoint}/`;
   const url = new URL(`api/federation/servers?since=${since}&limit=${PULL_PAGE_LIMIT}`, base);
-  let response: Response;
+  let response: PeerAnswer;
   try {
-    response = await (request.fetch ?? fetch)(url, {
+    response = await requestPeer(url, {
       headers: { accept: 'application/json', ...(request.token === undefined ? {} : { authorization: `Bearer ${request.token}` }) },
       signal: request.signal,
-      redirect: 'error',
+      tls: request.tls,
+      ...(request.fetch ? { fetch: request.fetch } : {}),
     });
   } catch (error) {
+    if (error instanceof PeerPullError) throw error;
     const reason = request.signal.aborted ? 'timed out or was stopped' : ((error as { cause?: Error }).cause?.message ?? (error as Error).message);
     throw new PeerPullError(`cannot reach the peer at ${url.origin}: ${reason}`, true, { cause: error });
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await response.arrayBuffer());
-  } catch (error) {
-    throw new PeerPullError(`the peer at ${url.origin} broke off its answer`, true, { cause: error });
-  }
+  const bytes = response.body;
   if (response.status === 401 || response.status === 403) {
     throw new PeerPullError(
       `the peer refused the federation token (HTTP ${response.status}); check FEDERATION_STATIC_TOKEN_AUTH_ENABLED and FEDERATION_STATIC_TOKEN there and this peer's federation_token`,
@@ -94,7 +77,7 @@ async function fetchPage(request: PullRequest, since: number): Promise<ReceivedE
   if (response.status !== 200) throw new PeerPullError(`the peer answered HTTP ${response.status} at ${url.pathname}; is the endpoint a registry?`, false);
   if (request.keys !== undefined) {
     try {
-      await verifyExport(bytes, response.headers.get(SIGNATURE_HEADER), request.keys);
+      await verifyExport(bytes, response.header(SIGNATURE_HEADER), request.keys);
     } catch (error) {
       throw new PeerPullError(`the peer's export failed signature verification, so nothing was applied: ${(error as Error).message}`, false, { cause: error });
     }

@@ -7,7 +7,8 @@ import { fernetDecrypt, type FernetKey } from '@mcpgw/lib/crypto/fernet.js';
 import { NO_FEDERATION_METRICS, type FederationMetrics } from './federation-metrics.js';
 import { planSync, type RejectedServer } from './plan-sync.js';
 import { pullMcpRegistry } from './pull-mcp-registry.js';
-import { PeerCursorUnknownError, PeerPullError, pullPeerExport, type PulledChanges } from './pull-peer-export.js';
+import { PeerCursorUnknownError, PeerPullError } from './peer-pull-error.js';
+import { pullPeerExport, type PulledChanges } from './pull-peer-export.js';
 
 export interface SyncOutcome {
   peer_id: string;
@@ -81,7 +82,7 @@ export function createPeerSyncer(options: PeerSyncerOptions): PeerSyncer {
       const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), shutdown.signal]);
       try {
         if (peer.kind === 'mcp-registry') return await pullMcpRegistry({ endpoint: peer.endpoint, since, signal, ...fetchOption });
-        return await pullPeerExport({ endpoint: peer.endpoint, token, since, keys, signal, ...fetchOption });
+        return await pullPeerExport({ endpoint: peer.endpoint, token, since, keys, tls: peer.tls, signal, ...fetchOption });
       } catch (error) {
         const retryable = error instanceof PeerPullError && error.retryable;
         if (!retryable || attempt >= options.retries || shutdown.signal.aborted) throw error;

@@ -37,6 +37,16 @@ export interface PeerSettings {
   jwksUrl: string | null;
   /** The peer's federation token, Fernet-encrypted; never the clear token. */
   tokenCiphertext: string | null;
+  /** Mutual TLS toward the peer: files on this host, read at each sync. */
+  tls: PeerTls | null;
+}
+
+export interface PeerTls {
+  /** PEM CA bundle the peer's certificate must chain to (default: the system's). */
+  caFile: string | null;
+  /** PEM client certificate and key this registry presents. */
+  certFile: string | null;
+  keyFile: string | null;
 }
 
 /** How syncing with a peer has gone. */

@@ -82,6 +82,7 @@ const MIGRATIONS: readonly Migration[] = [
         filters json NOT NULL,
         jwks_url text,
         token_ciphertext text,
+        tls json,
         origin text NOT NULL CHECK (origin IN ('api', 'config')),
         kind text NOT NULL CHECK (kind IN ('registry', 'mcp-registry')),
         sync_state json NOT NULL,

@@ -7,6 +7,7 @@ import {
   type ImportedItem,
   type PeerFilters,
   type PeerKind,
+  type PeerTls,
   type PeerRepository,
   type PeerSettings,
   type PeerSyncState,
@@ -25,6 +26,7 @@ interface PeerRow {
   filters: PeerFilters;
   jwks_url: string | null;
   token_ciphertext: string | null;
+  tls: PeerTls | null;
   origin: string;
   kind: string;
   sync_state: PeerSyncState;
@@ -50,6 +52,7 @@ const PEER_COLUMN_NAMES = [
   'filters',
   'jwks_url',
   'token_ciphertext',
+  'tls',
   'origin',
   'kind',
   'sync_state',
@@ -204,6 +207,7 @@ function peerParameters(peer: StoredPeer): unknown[] {
     JSON.stringify(peer.filters),
     peer.jwksUrl,
     peer.tokenCiphertext,
+    peer.tls === null ? null : JSON.stringify(peer.tls),
     peer.origin,
     peer.kind,
     JSON.stringify(peer.state),
@@ -222,6 +226,7 @@ function peerFromRow(row: PeerRow): StoredPeer {
     filters: row.filters,
     jwksUrl: row.jwks_url,
     tokenCiphertext: row.token_ciphertext,
+    tls: row.tls,
     origin: row.origin as StoredPeer['origin'],
     kind: row.kind as PeerKind,
     state: row.sync_state,

@@ -84,6 +84,7 @@ const MIGRATIONS: readonly Migration[] = [
         filters TEXT NOT NULL,
         jwks_url TEXT,
         token_ciphertext TEXT,
+        tls TEXT,
         origin TEXT NOT NULL CHECK (origin IN ('api', 'config')),
         kind TEXT NOT NULL CHECK (kind IN ('registry', 'mcp-registry')),
         sync_state TEXT NOT NULL,

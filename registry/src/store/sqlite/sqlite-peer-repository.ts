@@ -7,6 +7,7 @@ import {
   type ImportedItem,
   type PeerFilters,
   type PeerKind,
+  type PeerTls,
   type PeerRepository,
   type PeerSettings,
   type PeerSyncState,
@@ -26,6 +27,7 @@ interface PeerRow {
   filters: string;
   jwks_url: string | null;
   token_ciphertext: string | null;
+  tls: string | null;
   origin: string;
   kind: string;
   sync_state: string;
@@ -42,7 +44,7 @@ interface ItemRow {
   orphaned: number;
 }
 
-const PEER_COLUMNS = 'peer_id, name, endpoint, enabled, sync_interval_minutes, filters, jwks_url, token_ciphertext, origin, kind, sync_state, created_at, updated_at';
+const PEER_COLUMNS = 'peer_id, name, endpoint, enabled, sync_interval_minutes, filters, jwks_url, token_ciphertext, tls, origin, kind, sync_state, created_at, updated_at';
 const INSERT_SERVER = `INSERT INTO servers (${COLUMNS}) VALUES (${SERVER_COLUMN_NAMES.map((name) => `@${name}`).join(', ')})`;
 const UPDATE_SERVER = `UPDATE servers SET ${SERVER_COLUMN_NAMES.filter((name) => name !== 'path').map((name) => `${name} = @${name}`).join(', ')} WHERE path = @path`;
 
@@ -211,6 +213,7 @@ function peerToRow(peer: StoredPeer): PeerRow {
     filters: JSON.stringify(peer.filters),
     jwks_url: peer.jwksUrl,
     token_ciphertext: peer.tokenCiphertext,
+    tls: peer.tls === null ? null : JSON.stringify(peer.tls),
     origin: peer.origin,
     kind: peer.kind,
     sync_state: JSON.stringify(peer.state),
@@ -229,6 +232,7 @@ function peerFromRow(row: PeerRow): StoredPeer {
     filters: JSON.parse(row.filters) as PeerFilters,
     jwksUrl: row.jwks_url,
     tokenCiphertext: row.token_ciphertext,
+    tls: row.tls === null ? null : (JSON.parse(row.tls) as PeerTls),
     origin: row.origin as StoredPeer['origin'],
     kind: row.kind as PeerKind,
     state: JSON.parse(row.sync_state) as PeerSyncState,
