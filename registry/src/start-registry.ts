@@ -12,7 +12,7 @@ import { createApp } from './api/create-app.js';
 import { createCallerVerifier } from './auth/create-caller-verifier.js';
 import { registryApiKeysFromEnv, type RegistryApiKeys } from './auth/registry-api-keys.js';
 import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistrySettings } from './services/mcp-registry/mcp-registry-settings.js';
-import { startFederation, type FederationOptions } from './federation/start-federation.js';
+import { startFederation, type FederationOptions } from './start-federation.js';
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { openRegistryStore } from './store/open-registry-store.js';

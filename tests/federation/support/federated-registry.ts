@@ -9,7 +9,7 @@ import {
   type ExportTokens,
   type FederationSettings,
 } from '../../../registry/src/federation/federation-settings.js';
-import type { RunningFederation } from '../../../registry/src/federation/start-federation.js';
+import type { RunningFederation } from '../../../registry/src/start-federation.js';
 import { createTestSchema, type TestSchema } from '../../support/postgres.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { TokenMint } from '../../support/tokens.js';

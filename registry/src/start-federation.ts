@@ -1,20 +1,19 @@
-import type { Router } from 'express';
-import { Router as createRouter } from 'express';
+import { Router as createRouter, type Router } from 'express';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
 import type { SigningKey } from '@mcpgw/lib/tokens/signing-key.js';
 import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
-import { FEDERATION_API_PATHS, federationRouter } from '../api/federation-router.js';
-import { federationSyncRouter } from '../api/federation-sync-router.js';
-import { PEERS_API_PATH, peersRouter } from '../api/peers-router.js';
-import type { PeerRepository } from '../store/peer-repository.js';
-import { applyConfiguredPeers, readConfiguredPeers } from './configured-peers.js';
-import { createExportTokenVerifier } from './export-token-verifier.js';
-import type { FederationMetrics } from './federation-metrics.js';
-import { federationSettingsFromEnv, type FederationSettings } from './federation-settings.js';
-import { createPeerService } from './peer-service.js';
-import { createPeerSyncer, type PeerSyncer } from './sync-peer.js';
-import { createSyncScheduler, type SyncScheduler } from './sync-scheduler.js';
+import { FEDERATION_API_PATHS, federationRouter } from './api/federation-router.js';
+import { federationSyncRouter } from './api/federation-sync-router.js';
+import { PEERS_API_PATH, peersRouter } from './api/peers-router.js';
+import type { PeerRepository } from './store/peer-repository.js';
+import { applyConfiguredPeers, readConfiguredPeers } from './federation/configured-peers.js';
+import { createExportTokenVerifier } from './federation/export-token-verifier.js';
+import type { FederationMetrics } from './federation/federation-metrics.js';
+import { federationSettingsFromEnv, type FederationSettings } from './federation/federation-settings.js';
+import { createPeerService } from './federation/peer-service.js';
+import { createPeerSyncer, type PeerSyncer } from './federation/sync-peer.js';
+import { createSyncScheduler, type SyncScheduler } from './federation/sync-scheduler.js';
 
 /** What a registry (or a test) may set about federation; everything else comes from the environment. */
 export interface FederationOptions {
