@@ -21,6 +21,7 @@ export function settings(overrides: Partial<PeerSettings> = {}): PeerSettings {
     jwksUrl: null,
     tokenCiphertext: 'gAAAAAciphertext',
     tls: null,
+    routeViaGateway: null,
     ...overrides,
   };
 }

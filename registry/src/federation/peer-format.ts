@@ -41,6 +41,7 @@ const settingsFields = {
   tls_ca_file: text,
   tls_cert_file: text,
   tls_key_file: text,
+  route_via_gateway: baseUrl,
 };
 
 export const newPeerSchema = z.strictObject({
@@ -59,6 +60,7 @@ export const newPeerSchema = z.strictObject({
   tls_ca_file: settingsFields.tls_ca_file.optional(),
   tls_cert_file: settingsFields.tls_cert_file.optional(),
   tls_key_file: settingsFields.tls_key_file.optional(),
+  route_via_gateway: settingsFields.route_via_gateway.nullable().optional(),
 });
 export type NewPeerInput = z.infer<typeof newPeerSchema>;
 
@@ -78,6 +80,7 @@ export const peerUpdateSchema = z.strictObject({
   tls_ca_file: settingsFields.tls_ca_file.nullable().optional(),
   tls_cert_file: settingsFields.tls_cert_file.nullable().optional(),
   tls_key_file: settingsFields.tls_key_file.nullable().optional(),
+  route_via_gateway: settingsFields.route_via_gateway.nullable().optional(),
 });
 export type PeerUpdateInput = z.infer<typeof peerUpdateSchema>;
 
@@ -99,6 +102,7 @@ export interface PeerEntry {
   tls_ca_file: string | null;
   tls_cert_file: string | null;
   tls_key_file: string | null;
+  route_via_gateway: string | null;
   origin: string;
   created_at: string;
   updated_at: string;
@@ -121,6 +125,7 @@ export function toPeerEntry(peer: StoredPeer): PeerEntry {
     tls_ca_file: peer.tls?.caFile ?? null,
     tls_cert_file: peer.tls?.certFile ?? null,
     tls_key_file: peer.tls?.keyFile ?? null,
+    route_via_gateway: peer.routeViaGateway,
     origin: peer.origin,
     created_at: peer.createdAt,
     updated_at: peer.updatedAt,

@@ -84,10 +84,14 @@ export function createPeerService(peers: PeerRepository, encryptionKey: FernetKe
         filters,
         ...(input.jwks_url === undefined ? {} : { jwksUrl: input.jwks_url }),
         tls: tlsOf(input, current.tls),
+        ...(input.route_via_gateway === undefined ? {} : { routeViaGateway: input.route_via_gateway }),
         ...(input.federation_token === undefined ? {} : { tokenCiphertext: input.federation_token === null ? null : encrypt(input.federation_token) }),
       };
       // Another source or other filters: the next sync pulls everything, so the copies match the new selection.
-      const resetCursor = (input.endpoint !== undefined && input.endpoint !== current.endpoint) || JSON.stringify(filters) !== JSON.stringify(current.filters);
+      const resetCursor =
+        (input.endpoint !== undefined && input.endpoint !== current.endpoint) ||
+        (input.route_via_gateway !== undefined && input.route_via_gateway !== current.routeViaGateway) ||
+        JSON.stringify(filters) !== JSON.stringify(current.filters);
       return found(peerId, await peers.update(peerId, changes, { resetCursor }));
     },
     setEnabled: async (peerId, enabled) => found(peerId, await peers.update(peerId, { enabled })),
@@ -134,5 +138,6 @@ export function peerSettingsOf(input: NewPeerInput, encrypt: (token: string) => 
     jwksUrl: input.jwks_url ?? null,
     tokenCiphertext: input.federation_token === undefined ? null : encrypt(input.federation_token),
     tls: tlsOf(input),
+    routeViaGateway: input.route_via_gateway ?? null,
   };
 }

@@ -34,7 +34,14 @@ export function isSelected(filters: PeerFilters, server: { path: string; tags?: 
  * registration); copies whose source is gone or no longer selected become orphans; on a full pull,
  * so does every copy the peer no longer lists.
  */
-export function planSync(peerId: string, filters: PeerFilters, pulled: PulledChanges, imported: readonly ImportedItem[], full: boolean): SyncPlan {
+export function planSync(
+  peerId: string,
+  filters: PeerFilters,
+  pulled: PulledChanges,
+  imported: readonly ImportedItem[],
+  full: boolean,
+  routeViaGateway: string | null = null,
+): SyncPlan {
   const active = new Map(imported.filter((item) => !item.orphaned).map((item) => [item.remotePath, item]));
   const known = new Map(imported.map((item) => [item.remotePath, item]));
   const upserts: ImportedServer[] = [];
@@ -47,7 +54,8 @@ export function planSync(peerId: string, filters: PeerFilters, pulled: PulledCha
       if (item !== undefined) orphans.add(item.path);
       continue;
     }
-    const { path: _remote, revision: _revision, updated_at: _updated, ...rest } = server;
+    const { path: _remote, revision: _revision, updated_at: _updated, ...exported } = server;
+    const rest = routeViaGateway === null ? exported : throughGateway(exported, remotePath, routeViaGateway);
     let localPath: string;
     try {
       localPath = localPathOf(peerId, remotePath);
@@ -75,6 +83,13 @@ export function planSync(peerId: string, filters: PeerFilters, pulled: PulledCha
   }
   if (full) for (const [remotePath, item] of active) if (!kept.has(remotePath)) orphans.add(item.path);
   return { upserts, orphans: [...orphans], rejected };
+}
+
+/** A server reached through the peer's gateway at `{gateway}/{remote path}/`, which serves its mcp and sse endpoints itself. */
+function throughGateway(server: Record<string, unknown>, remotePath: string, gateway: string): Record<string, unknown> {
+  const { mcp_endpoint: _mcp, sse_endpoint: _sse, ...rest } = server;
+  const base = gateway.endsWith('/') ? gateway : `${gateway}/`;
+  return { ...rest, proxy_pass_url: new URL(`${remotePath.replace(/^\/+/, '')}/`, base).href };
 }
 
 function canonicalOrSelf(path: string): string {

@@ -106,7 +106,7 @@ export function createPeerSyncer(options: PeerSyncerOptions): PeerSyncer {
         fromScratch = true;
         return pullWithRetries(peer, 0);
       });
-      const plan = planSync(peerId, peer.filters, pulled, await peers.importedItems(peerId), fromScratch);
+      const plan = planSync(peerId, peer.filters, pulled, await peers.importedItems(peerId), fromScratch, peer.routeViaGateway);
       const syncedAt = clock().toISOString();
       const state = {
         ...peer.state,

@@ -39,6 +39,8 @@ export interface PeerSettings {
   tokenCiphertext: string | null;
   /** Mutual TLS toward the peer: files on this host, read at each sync. */
   tls: PeerTls | null;
+  /** The peer's gateway: imported servers are then called through it (its access control applies), not straight at their upstreams. */
+  routeViaGateway: string | null;
 }
 
 export interface PeerTls {

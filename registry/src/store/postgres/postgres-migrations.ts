@@ -83,6 +83,7 @@ const MIGRATIONS: readonly Migration[] = [
         jwks_url text,
         token_ciphertext text,
         tls json,
+        route_via_gateway text,
         origin text NOT NULL CHECK (origin IN ('api', 'config')),
         kind text NOT NULL CHECK (kind IN ('registry', 'mcp-registry')),
         sync_state json NOT NULL,

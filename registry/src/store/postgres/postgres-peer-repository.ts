@@ -14,6 +14,7 @@ import {
   type StoredPeer,
 } from '../peer-repository.js';
 import type { RepositoryOptions, StoredServer } from '../server-repository.js';
+import { hasSameFields } from '../same-server-fields.js';
 import { inTransaction } from './in-transaction.js';
 import { BUMP_VERSION, COLUMNS, fromRow as serverFromRow, INSERT, toParameters, UPDATE, type ServerRow } from './postgres-server-repository.js';
 
@@ -27,6 +28,7 @@ interface PeerRow {
   jwks_url: string | null;
   token_ciphertext: string | null;
   tls: PeerTls | null;
+  route_via_gateway: string | null;
   origin: string;
   kind: string;
   sync_state: PeerSyncState;
@@ -53,6 +55,7 @@ const PEER_COLUMN_NAMES = [
   'jwks_url',
   'token_ciphertext',
   'tls',
+  'route_via_gateway',
   'origin',
   'kind',
   'sync_state',
@@ -156,7 +159,7 @@ export function postgresPeerRepository(pool: Pool, options: RepositoryOptions = 
             changed.push(upsert.path);
           } else if (item === undefined || item.peer_id !== peerId) {
             conflicts.push(upsert.path);
-          } else if (item.remote_revision === upsert.remoteRevision && !item.orphaned) {
+          } else if (item.remote_revision === upsert.remoteRevision && !item.orphaned && hasSameFields(existing, upsert.fields)) {
             await client.query('UPDATE federated_items SET synced_at = $1 WHERE path = $2', [result.syncedAt, upsert.path]);
           } else {
             await client.query(UPDATE, toParameters({ ...existing, ...upsert.fields, revision: existing.revision + 1, updatedAt: result.syncedAt }));
@@ -208,6 +211,7 @@ function peerParameters(peer: StoredPeer): unknown[] {
     peer.jwksUrl,
     peer.tokenCiphertext,
     peer.tls === null ? null : JSON.stringify(peer.tls),
+    peer.routeViaGateway,
     peer.origin,
     peer.kind,
     JSON.stringify(peer.state),
@@ -227,6 +231,7 @@ function peerFromRow(row: PeerRow): StoredPeer {
     jwksUrl: row.jwks_url,
     tokenCiphertext: row.token_ciphertext,
     tls: row.tls,
+    routeViaGateway: row.route_via_gateway,
     origin: row.origin as StoredPeer['origin'],
     kind: row.kind as PeerKind,
     state: row.sync_state,

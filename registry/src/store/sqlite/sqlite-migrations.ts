@@ -85,6 +85,7 @@ const MIGRATIONS: readonly Migration[] = [
         jwks_url TEXT,
         token_ciphertext TEXT,
         tls TEXT,
+        route_via_gateway TEXT,
         origin TEXT NOT NULL CHECK (origin IN ('api', 'config')),
         kind TEXT NOT NULL CHECK (kind IN ('registry', 'mcp-registry')),
         sync_state TEXT NOT NULL,

@@ -15,6 +15,7 @@ import {
   type SyncResult,
 } from '../peer-repository.js';
 import type { RepositoryOptions, StoredServer } from '../server-repository.js';
+import { hasSameFields } from '../same-server-fields.js';
 import { SERVER_COLUMN_NAMES } from '../server-columns.js';
 import { COLUMNS, fromRow as serverFromRow, toRow as serverToRow, type ServerRow } from './sqlite-server-repository.js';
 
@@ -28,6 +29,7 @@ interface PeerRow {
   jwks_url: string | null;
   token_ciphertext: string | null;
   tls: string | null;
+  route_via_gateway: string | null;
   origin: string;
   kind: string;
   sync_state: string;
@@ -44,7 +46,7 @@ interface ItemRow {
   orphaned: number;
 }
 
-const PEER_COLUMNS = 'peer_id, name, endpoint, enabled, sync_interval_minutes, filters, jwks_url, token_ciphertext, tls, origin, kind, sync_state, created_at, updated_at';
+const PEER_COLUMNS = 'peer_id, name, endpoint, enabled, sync_interval_minutes, filters, jwks_url, token_ciphertext, tls, route_via_gateway, origin, kind, sync_state, created_at, updated_at';
 const INSERT_SERVER = `INSERT INTO servers (${COLUMNS}) VALUES (${SERVER_COLUMN_NAMES.map((name) => `@${name}`).join(', ')})`;
 const UPDATE_SERVER = `UPDATE servers SET ${SERVER_COLUMN_NAMES.filter((name) => name !== 'path').map((name) => `${name} = @${name}`).join(', ')} WHERE path = @path`;
 
@@ -169,7 +171,7 @@ export function sqlitePeerRepository(db: Database, options: RepositoryOptions = 
             changed.push(upsert.path);
           } else if (item === undefined || item.peer_id !== peerId) {
             conflicts.push(upsert.path);
-          } else if (item.remote_revision === upsert.remoteRevision && item.orphaned === 0) {
+          } else if (item.remote_revision === upsert.remoteRevision && item.orphaned === 0 && hasSameFields(serverFromRow(existing), upsert.fields)) {
             statements.touchItem.run(result.syncedAt, upsert.path);
           } else {
             const current = serverFromRow(existing);
@@ -214,6 +216,7 @@ function peerToRow(peer: StoredPeer): PeerRow {
     jwks_url: peer.jwksUrl,
     token_ciphertext: peer.tokenCiphertext,
     tls: peer.tls === null ? null : JSON.stringify(peer.tls),
+    route_via_gateway: peer.routeViaGateway,
     origin: peer.origin,
     kind: peer.kind,
     sync_state: JSON.stringify(peer.state),
@@ -233,6 +236,7 @@ function peerFromRow(row: PeerRow): StoredPeer {
     jwksUrl: row.jwks_url,
     tokenCiphertext: row.token_ciphertext,
     tls: row.tls === null ? null : (JSON.parse(row.tls) as PeerTls),
+    routeViaGateway: row.route_via_gateway,
     origin: row.origin as StoredPeer['origin'],
     kind: row.kind as PeerKind,
     state: JSON.parse(row.sync_state) as PeerSyncState,
