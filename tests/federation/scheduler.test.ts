@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isDue } from '../../registry/src/federation/sync-scheduler.js';
+import { INITIAL_SYNC_STATE } from '../../registry/src/store/peer-repository.js';
+import { settings } from './peer-repository-contract.js';
 import { startFederatedRegistry, testClock } from './support/federated-registry.js';
 
 const MINUTE = 60_000;
@@ -64,4 +67,31 @@ test('a peer already syncing is skipped, a failing one is logged, and stop waits
   scheduler.start();
   await scheduler.stop();
   assert.equal((await hub.api('GET', '/api/peers/gone/status')).body.consecutive_failures, 1);
+});
+
+test('isDue: interval, manual-only, disabled, syncing, and back-off after failures', () => {
+  const now = new Date('2026-03-01T12:00:00.000Z');
+  const ago = (minutes: number) => new Date(now.getTime() - minutes * MINUTE).toISOString();
+  const peer = (overrides: Record<string, unknown>, state: Partial<typeof INITIAL_SYNC_STATE> = {}) => ({
+    ...settings({ syncIntervalMinutes: 30, ...overrides }),
+    peerId: 'p',
+    origin: 'api' as const,
+    state: { ...INITIAL_SYNC_STATE, ...state },
+    createdAt: ago(1000),
+    updatedAt: ago(1000),
+  });
+  const cases: Array<[string, ReturnType<typeof peer>, boolean, boolean]> = [
+    ['never synced', peer({}), false, true],
+    ['synced 29 minutes ago', peer({}, { lastSuccessfulSync: ago(29) }), false, false],
+    ['synced 30 minutes ago', peer({}, { lastSuccessfulSync: ago(30) }), false, true],
+    ['manual only', peer({ syncIntervalMinutes: 0 }), false, false],
+    ['disabled', peer({ enabled: false }), false, false],
+    ['already syncing', peer({}), true, false],
+    ['1 failure, tried 30 s ago', peer({}, { consecutiveFailures: 1, lastAttempt: ago(0.5) }), false, false],
+    ['1 failure, tried 1 minute ago', peer({}, { consecutiveFailures: 1, lastAttempt: ago(1) }), false, true],
+    ['4 failures, tried 7 minutes ago', peer({}, { consecutiveFailures: 4, lastAttempt: ago(7) }), false, false],
+    ['4 failures, tried 8 minutes ago', peer({}, { consecutiveFailures: 4, lastAttempt: ago(8) }), false, true],
+    ['40 failures: never longer than the interval', peer({}, { consecutiveFailures: 40, lastAttempt: ago(30) }), false, true],
+  ];
+  for (const [name, candidate, syncing, expected] of cases) assert.equal(isDue(candidate, now, syncing), expected, name);
 });

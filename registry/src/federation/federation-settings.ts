@@ -61,8 +61,16 @@ export function federationSettingsFromEnv(env: NodeJS.ProcessEnv = process.env):
     }
   }
   const keyText = envOptional('FEDERATION_ENCRYPTION_KEY', env);
-  const encryptionKey = keyText === undefined ? undefined : attempt(() => parseFernetKey(keyText));
-  if (keyText !== undefined && encryptionKey === undefined) problems[problems.length - 1] = `FEDERATION_ENCRYPTION_KEY: ${problems.at(-1) ?? ''}`;
+  const encryptionKey =
+    keyText === undefined
+      ? undefined
+      : attempt(() => {
+          try {
+            return parseFernetKey(keyText);
+          } catch (error) {
+            throw new Error(`FEDERATION_ENCRYPTION_KEY: ${(error as Error).message}`);
+          }
+        });
   const syncTimeoutMs = attempt(() => envDuration('FEDERATION_SYNC_TIMEOUT', DEFAULT_SYNC_TIMEOUT_MS, env));
   const retries = attempt(() => envInt('FEDERATION_SYNC_RETRIES', DEFAULT_SYNC_RETRIES, env));
   if (problems.length > 0) throw new Error(`invalid federation settings:\n  ${problems.join('\n  ')}`);

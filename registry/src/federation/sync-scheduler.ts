@@ -19,11 +19,20 @@ export interface SyncSchedulerOptions {
   clock?: () => Date;
 }
 
-/** Whether a peer is due: enabled, with an interval, not syncing, and its interval passed since its last successful sync. */
+/**
+ * Whether a peer is due: enabled, with an interval, not syncing, and its interval passed since its
+ * last successful sync. A failing peer is tried again after 1, 2, 4, … minutes (never longer than
+ * its interval) rather than at every check.
+ */
 export function isDue(peer: StoredPeer, now: Date, syncing: boolean): boolean {
   if (!peer.enabled || peer.syncIntervalMinutes === 0 || syncing) return false;
-  if (peer.state.lastSuccessfulSync === null) return true;
-  return now.getTime() - Date.parse(peer.state.lastSuccessfulSync) >= peer.syncIntervalMinutes * 60_000;
+  const { lastSuccessfulSync, lastAttempt, consecutiveFailures } = peer.state;
+  if (consecutiveFailures > 0 && lastAttempt !== null) {
+    const waitMinutes = Math.min(2 ** Math.min(consecutiveFailures - 1, 20), peer.syncIntervalMinutes);
+    if (now.getTime() - Date.parse(lastAttempt) < waitMinutes * 60_000) return false;
+  }
+  if (lastSuccessfulSync === null) return true;
+  return now.getTime() - Date.parse(lastSuccessfulSync) >= peer.syncIntervalMinutes * 60_000;
 }
 
 /** The background scheduler of peer syncs (every 60 s by default). */
