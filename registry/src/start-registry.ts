@@ -21,6 +21,7 @@ import { searchSettingsFromEnv, type SearchSettings } from './search/search-sett
 import { loadAgentCardValidators } from './services/agents/agent-card-schemas.js';
 import { heartbeatSettingsFromEnv, type HeartbeatSettings } from './services/agents/agent-health.js';
 import { createAgentService } from './services/agents/agent-service.js';
+import { startFederation, type FederationOptions } from './start-federation.js';
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { createVirtualServerService } from './services/virtual-servers/virtual-server-service.js';
@@ -80,6 +81,8 @@ export interface RegistryOptions {
   agentHeartbeat?: HeartbeatSettings;
   /** Search weights and the embeddings endpoint; default from SEARCH_* and EMBEDDINGS_* variables. */
   search?: SearchSettings;
+  /** Federation settings, clock and scheduling; default from the environment (FEDERATION_*). */
+  federation?: FederationOptions;
 }
 
 export type RunningRegistry = RunningServer;
@@ -96,7 +99,9 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
   const telemetry = createRegistryTelemetry(options.tracing);
   const cleanups: Array<() => void> = [];
   let stopHealth = async (): Promise<void> => undefined;
+  let stopFederation = async (): Promise<void> => undefined;
   const release = async (): Promise<void> => {
+    await stopFederation();
     await stopHealth();
     for (const cleanup of cleanups) cleanup();
     scopes.close();
@@ -145,6 +150,8 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     });
     stopHealth = health.stop;
     const searchSettings = options.search ?? searchSettingsFromEnv();
+    const federation = await startFederation({ peers: store.peers, verifier, scopes, signingKey, logger }, options.federation);
+    stopFederation = federation.close;
     const app = createApp({
       servers,
       virtualServers: createVirtualServerService(store.virtualServers),
@@ -176,6 +183,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       }),
       ratings: createRatingService(store.ratings),
       search: createSearchService(searchSettings, searchSettings.embeddings && createEmbeddingsClient(searchSettings.embeddings), logger),
+      federation: federation.router,
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);

@@ -53,7 +53,7 @@ describe('PostgreSQL store specifics', { skip }, () => {
     const versions = await query(schema, 'SELECT version FROM schema_migrations ORDER BY version');
     assert.deepEqual(versions.map((row) => row.version), Array.from({ length: LATEST_POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1));
     const tables = await query(schema, 'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema.schema]);
-    assert.deepEqual(tables.map((row) => row.table_name), ['agents', 'agents_sequence', 'audit_log', 'login_sessions', 'ratings', 'routes_version', 'schema_migrations', 'scopes_revisions', 'security_scans', 'server_capabilities', 'server_health', 'servers', 'tool_changes', 'usage_records', 'usage_rollups', 'virtual_servers']);
+    assert.deepEqual(tables.map((row) => row.table_name), ['agents', 'agents_sequence', 'audit_log', 'federated_items', 'federation_peers', 'federation_sequence', 'login_sessions', 'ratings', 'routes_version', 'schema_migrations', 'scopes_revisions', 'security_scans', 'server_capabilities', 'server_health', 'server_tombstones', 'servers', 'tool_changes', 'usage_records', 'usage_rollups', 'virtual_servers']);
     await stores[0]?.servers.create('/currenttime', fields());
     assert.equal((await stores[2]?.servers.get('/currenttime'))?.serverName, 'Current time');
   });

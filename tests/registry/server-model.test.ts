@@ -161,7 +161,7 @@ for (const { backend, skip } of await registryBackends()) {
       assert.equal(routeTableSchema.parse(after.body).routes.find((r) => r.path === '/slow')?.timeoutSeconds ?? undefined, undefined);
     });
 
-    test('a federated entry is shown with its provenance and is read-only: edits answer 409, delete works', async () => {
+    test('a federated entry is shown with its provenance and is read-only: edits answer 403, delete works', async () => {
       const store = await registry.openStore();
       try {
         await store.servers.create('/peer/time', fields({ serverName: 'Peer time', source: 'federated', federatedFrom: 'https://peer.example' }));
@@ -171,9 +171,9 @@ for (const { backend, skip } of await registryBackends()) {
       const shown = await api.get('/api/servers/peer/time').expect(200);
       assert.equal(shown.body.source, 'federated');
       assert.equal(shown.body.federated_from, 'https://peer.example');
-      assertError(await api.put('/api/servers/peer/time', entry('/peer/time')), 409, 'REGISTRY_SERVER_FEDERATED');
-      assertError(await api.patch('/api/servers/peer/time', { description: 'mine now' }), 409, 'REGISTRY_SERVER_FEDERATED');
-      assertError(await api.post('/api/servers/peer/time/toggle'), 409, 'REGISTRY_SERVER_FEDERATED');
+      assertError(await api.put('/api/servers/peer/time', entry('/peer/time')), 403, 'REGISTRY_SERVER_FEDERATED');
+      assertError(await api.patch('/api/servers/peer/time', { description: 'mine now' }), 403, 'REGISTRY_SERVER_FEDERATED');
+      assertError(await api.post('/api/servers/peer/time/toggle'), 403, 'REGISTRY_SERVER_FEDERATED');
       assert.deepEqual((await api.get('/api/servers/peer/time')).body, shown.body);
       assertError(await api.post('/api/servers', entry('/peer/time')), 409, 'REGISTRY_SERVER_EXISTS');
       await api.delete('/api/servers/peer/time').expect(204);

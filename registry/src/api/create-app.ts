@@ -1,4 +1,4 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import { attestationKey } from '@mcpgw/lib/check/identity-attestation.js';
 import type { SigningKey } from '@mcpgw/lib/tokens/signing-key.js';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
@@ -64,6 +64,8 @@ export interface RegistryAppDependencies extends LoginRouterDependencies, Tokens
   agents: AgentService;
   ratings: RatingService;
   search: SearchService;
+  /** The federation export API and Peers API (registry/src/federation). */
+  federation?: Router;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -91,6 +93,7 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(VIRTUAL_SERVERS_API_PATH, virtualServersRouter(dependencies));
   app.use(IDP_API_PATH, idpAdminRouter({ ...dependencies, idpAdmin: dependencies.idpAdmin }));
   app.use(registryV0Router(dependencies));
+  if (dependencies.federation) app.use(dependencies.federation);
   app.use((request: Request) => {
     throw new RegistryError('REGISTRY_NOT_FOUND', 404, `nothing at ${request.method} ${request.path}; the API is under ${SERVERS_API_PATH}`);
   });

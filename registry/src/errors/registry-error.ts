@@ -45,6 +45,15 @@ export type RegistryErrorCode =
   | 'REGISTRY_AGENT_NOT_FOUND'
   | 'REGISTRY_AGENT_EXISTS'
   | 'REGISTRY_INVALID_RATING'
+  | 'REGISTRY_INVALID_PEER'
+  | 'REGISTRY_PEER_NOT_FOUND'
+  | 'REGISTRY_PEER_EXISTS'
+  | 'REGISTRY_PEER_CONFIG_MANAGED'
+  | 'REGISTRY_FEDERATION_DISABLED'
+  | 'REGISTRY_FEDERATION_KEY_MISSING'
+  | 'REGISTRY_PEER_SYNC_FAILED'
+  | 'REGISTRY_PEER_SYNC_IN_PROGRESS'
+  | 'REGISTRY_FEDERATION_CURSOR_UNKNOWN'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */
@@ -84,8 +93,8 @@ export function serverExists(path: string): RegistryError {
 export function serverFederated(path: string, from: string | null): RegistryError {
   return new RegistryError(
     'REGISTRY_SERVER_FEDERATED',
-    409,
-    `${path} is a copy of a server of the peer registry ${from ?? '(unknown)'} and is read-only here; edit it there, or delete the copy`,
+    403,
+    `${path} is a copy of a server of the peer registry ${from ?? '(unknown)'} and is read-only here; change it at the source registry (the next sync brings the change), or delete the copy`,
   );
 }
 

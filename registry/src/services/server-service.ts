@@ -33,7 +33,7 @@ export interface ServerService {
   routeTable(): Promise<RouteTable>;
 }
 
-type OwnFields = Omit<ServerFields, 'source' | 'federatedFrom'>;
+export type OwnFields = Omit<ServerFields, 'source' | 'federatedFrom'>;
 
 /**
  * `credentials` seals the upstream credentials of entries and opens them for the route table; an
@@ -129,7 +129,7 @@ function toolNamesOf(toolList: readonly unknown[]): string[] {
   });
 }
 
-function fieldsOf(input: ServerInput): OwnFields {
+export function fieldsOf(input: ServerInput): OwnFields {
   return {
     serverName: input.server_name,
     description: input.description,

@@ -1,6 +1,7 @@
 import type { HealthRepository } from './health-repository.js';
 import type { AgentRepository } from './agent-repository.js';
 import type { RatingRepository } from './rating-repository.js';
+import type { PeerRepository } from './peer-repository.js';
 import type { ScopesHistoryRepository } from './scopes-history-repository.js';
 import type { ServerRepository } from './server-repository.js';
 import type { VirtualServerRepository } from './virtual-server-repository.js';
@@ -20,6 +21,8 @@ export interface RegistryStore {
   health: HealthRepository;
   agents: AgentRepository;
   ratings: RatingRepository;
+  /** Federation: peers, imported copies, the export feed. */
+  peers: PeerRepository;
   /** Which backend holds the data: `sqlite` or `postgres`. */
   backend: 'sqlite' | 'postgres';
   close(): Promise<void>;

@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   user: async () => (await import('./commands/user-command.js')).userCommand,
   group: async () => (await import('./commands/group-command.js')).groupCommand,
   'agent-account': async () => (await import('./commands/agent-account-command.js')).agentAccountCommand,
+  peer: async () => (await import('./commands/peer-command.js')).peerCommand,
+  federation: async () => (await import('./commands/federation-command.js')).federationCommand,
 };
 
 /** Runs one mcpgw invocation and returns its exit status. */

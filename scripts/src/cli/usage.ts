@@ -17,6 +17,8 @@ Commands:
   user create|list|delete           People in the Keycloak realm (KEYCLOAK_URL, admin credentials)
   group create|list|delete          Groups in the Keycloak realm; create --scopes maps one in scopes.yml
   agent-account create|list|delete  Agents' service accounts (client credentials) in the Keycloak realm
+  peer …            Manage federation peers: list, add, get, update, remove, sync, status, …
+  federation keygen Print a new FEDERATION_ENCRYPTION_KEY
 
 Options:
   -h, --help        Show help; "mcpgw <command> --help" shows a command's options
@@ -147,3 +149,36 @@ secret in MCPGW_CONFIG_DIR/agents/NAME.json (default ~/.config/mcpgw, mode 0600)
 "mcpgw token --agent-id NAME" then prints the agent's access token.
 
 ${KEYCLOAK_ENVIRONMENT}`;
+export const PEER_USAGE = `Usage: mcpgw peer list | add FILE.json | get PEER_ID | update PEER_ID FILE.json | remove PEER_ID
+                 | sync PEER_ID [--full] | sync-all [--full] | enable PEER_ID | disable PEER_ID
+                 | status PEER_ID | items PEER_ID  [--url URL] [--token TOKEN]
+
+Manages the peer registries this registry imports from (the Peers API) and prints its answers as
+JSON. Peer files hold peer_id, name, endpoint, federation_token, sync_mode (all, whitelist,
+tag_filter), whitelist_servers, tag_filters, sync_interval_minutes, jwks_url; update takes any subset.
+
+Subcommands:
+  list                  List peers (tokens are never shown)
+  add FILE.json         Add the peer the file describes
+  get PEER_ID           Print one peer
+  update PEER_ID FILE   Change a peer's settings (e.g. a rotated federation_token)
+  remove PEER_ID        Remove a peer; its imported servers stay, marked orphaned
+  sync PEER_ID          Pull what changed at the peer now (--full: everything)
+  sync-all              Sync every enabled peer
+  enable, disable       Turn a peer's syncing on or off
+  status PEER_ID        Health, last sync, counts, failures in a row
+  items PEER_ID         The servers imported from the peer, orphans included
+
+Options:
+  --url URL             The registry (default: REGISTRY_URL, else http://127.0.0.1:7860)
+  --token TOKEN         Bearer token (default: the MCPGW_TOKEN environment variable)
+  --full                With sync and sync-all: a full resync instead of an incremental one
+
+A refused request (HTTP 401/403) exits 2; any other failure exits 1 and lists the registry's reasons.
+`;
+
+export const FEDERATION_USAGE = `Usage: mcpgw federation keygen
+
+Prints a new Fernet key for FEDERATION_ENCRYPTION_KEY, which encrypts the peer tokens a registry
+stores. Keys made by Python's cryptography (Fernet.generate_key()) work the same way.
+`;

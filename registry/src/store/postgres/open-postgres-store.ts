@@ -4,6 +4,7 @@ import { openPostgresPool, type PostgresOptions } from './open-postgres-pool.js'
 import { postgresHealthRepository } from './postgres-health-repository.js';
 import { postgresAgentRepository } from './postgres-agent-repository.js';
 import { postgresRatingRepository } from './postgres-rating-repository.js';
+import { postgresPeerRepository } from './postgres-peer-repository.js';
 import { postgresScopesHistory } from './postgres-scopes-history.js';
 import { postgresServerRepository } from './postgres-server-repository.js';
 import { postgresVirtualServers } from './postgres-virtual-servers.js';
@@ -26,6 +27,7 @@ export async function openPostgresStore(options: PostgresOptions, repositoryOpti
     health: postgresHealthRepository(pool),
     agents: postgresAgentRepository(pool, repositoryOptions),
     ratings: postgresRatingRepository(pool, repositoryOptions),
+    peers: postgresPeerRepository(pool, repositoryOptions),
     close: () => (closing ??= pool.end()),
   };
 }

@@ -218,6 +218,71 @@ const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE servers ADD COLUMN rate_limit json;
     `,
   },
+  {
+    version: 9,
+    name: 'federation: change sequence, tombstones, peers, imported items',
+    sql: `
+      ALTER TABLE servers ADD COLUMN change_seq bigint NOT NULL DEFAULT 0;
+      CREATE TABLE federation_sequence (id integer PRIMARY KEY CHECK (id = 1), value bigint NOT NULL);
+      INSERT INTO federation_sequence (id, value) VALUES (1, (SELECT count(*) FROM servers));
+      WITH numbered AS (SELECT path, row_number() OVER (ORDER BY path) AS position FROM servers)
+        UPDATE servers SET change_seq = numbered.position FROM numbered WHERE servers.path = numbered.path;
+      CREATE TABLE server_tombstones (
+        path text COLLATE "C" PRIMARY KEY,
+        change_seq bigint NOT NULL,
+        deleted_at timestamptz NOT NULL
+      );
+      CREATE TABLE federation_peers (
+        peer_id text COLLATE "C" PRIMARY KEY,
+        name text NOT NULL,
+        endpoint text NOT NULL,
+        enabled boolean NOT NULL,
+        sync_interval_minutes integer NOT NULL CHECK (sync_interval_minutes >= 0),
+        filters json NOT NULL,
+        jwks_url text,
+        token_ciphertext text,
+        tls json,
+        route_via_gateway text,
+        origin text NOT NULL CHECK (origin IN ('api', 'config')),
+        kind text NOT NULL CHECK (kind IN ('registry', 'mcp-registry')),
+        sync_state json NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE TABLE federated_items (
+        path text COLLATE "C" PRIMARY KEY,
+        peer_id text NOT NULL,
+        remote_path text NOT NULL,
+        remote_revision integer NOT NULL,
+        synced_at timestamptz NOT NULL,
+        orphaned boolean NOT NULL
+      );
+      CREATE INDEX federated_items_by_peer ON federated_items (peer_id);
+      -- The sequence row is locked until commit, so writers take numbers in commit order and a
+      -- reader paging by change_seq never skips a change that commits later.
+      CREATE FUNCTION next_federation_seq() RETURNS bigint LANGUAGE sql AS
+        'UPDATE federation_sequence SET value = value + 1 WHERE id = 1 RETURNING value';
+      CREATE FUNCTION servers_sequence_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        NEW.change_seq := next_federation_seq();
+        IF TG_OP = 'INSERT' THEN
+          DELETE FROM server_tombstones WHERE path = NEW.path;
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER servers_sequence_stamp BEFORE INSERT OR UPDATE ON servers
+        FOR EACH ROW EXECUTE FUNCTION servers_sequence_stamp();
+      CREATE FUNCTION servers_sequence_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO server_tombstones (path, change_seq, deleted_at) VALUES (OLD.path, next_federation_seq(), now())
+          ON CONFLICT (path) DO UPDATE SET change_seq = excluded.change_seq, deleted_at = excluded.deleted_at;
+        DELETE FROM federated_items WHERE path = OLD.path;
+        RETURN OLD;
+      END $$;
+      CREATE TRIGGER servers_sequence_delete AFTER DELETE ON servers
+        FOR EACH ROW EXECUTE FUNCTION servers_sequence_delete();
+    `,
+  },
 ];
 
 export const LATEST_POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

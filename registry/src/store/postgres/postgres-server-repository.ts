@@ -6,7 +6,7 @@ import type { RepositoryOptions, ServerChanges, ServerFields, ServerRepository, 
 import { inTransaction } from './in-transaction.js';
 import { SERVER_COLUMN_NAMES } from '../server-columns.js';
 
-interface ServerRow {
+export interface ServerRow {
   path: string;
   server_name: string;
   description: string;
@@ -33,12 +33,12 @@ interface ServerRow {
 }
 
 const COLUMN_NAMES = SERVER_COLUMN_NAMES satisfies ReadonlyArray<keyof ServerRow>;
-const COLUMNS = COLUMN_NAMES.join(', ');
-const INSERT = `INSERT INTO servers (${COLUMNS}) VALUES (${COLUMN_NAMES.map((_, index) => `$${index + 1}`).join(', ')})`;
-const UPDATE = `UPDATE servers SET ${COLUMN_NAMES.map((name, index) => `${name} = $${index + 1}`)
+export const COLUMNS = COLUMN_NAMES.join(', ');
+export const INSERT = `INSERT INTO servers (${COLUMNS}) VALUES (${COLUMN_NAMES.map((_, index) => `$${index + 1}`).join(', ')})`;
+export const UPDATE = `UPDATE servers SET ${COLUMN_NAMES.map((name, index) => `${name} = $${index + 1}`)
   .slice(1)
   .join(', ')} WHERE path = $1`;
-const BUMP_VERSION = 'UPDATE routes_version SET counter = counter + 1 WHERE id = 1';
+export const BUMP_VERSION = 'UPDATE routes_version SET counter = counter + 1 WHERE id = 1';
 const UNIQUE_VIOLATION = '23505';
 
 /**
@@ -103,7 +103,7 @@ function json(value: unknown): string | null {
 }
 
 /** The values of COLUMN_NAMES, in order. */
-function toParameters(server: StoredServer): unknown[] {
+export function toParameters(server: StoredServer): unknown[] {
   return [
     server.path,
     server.serverName,
@@ -131,7 +131,7 @@ function toParameters(server: StoredServer): unknown[] {
   ];
 }
 
-function fromRow(row: ServerRow): StoredServer {
+export function fromRow(row: ServerRow): StoredServer {
   return {
     path: row.path,
     serverName: row.server_name,

@@ -4,6 +4,7 @@ import { openSqliteDatabase } from './open-sqlite-database.js';
 import { sqliteHealthRepository } from './sqlite-health-repository.js';
 import { sqliteAgentRepository } from './sqlite-agent-repository.js';
 import { sqliteRatingRepository } from './sqlite-rating-repository.js';
+import { sqlitePeerRepository } from './sqlite-peer-repository.js';
 import { sqliteScopesHistory } from './sqlite-scopes-history.js';
 import { sqliteServerRepository } from './sqlite-server-repository.js';
 import { sqliteVirtualServers } from './sqlite-virtual-servers.js';
@@ -28,6 +29,7 @@ export async function openSqliteStore(dataDirectory: string, options: Repository
     health: sqliteHealthRepository(db),
     agents: sqliteAgentRepository(db, options),
     ratings: sqliteRatingRepository(db, options),
+    peers: sqlitePeerRepository(db, options),
     close: async () => close(),
   };
 }

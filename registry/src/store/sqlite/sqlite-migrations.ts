@@ -221,6 +221,63 @@ const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE servers ADD COLUMN rate_limit TEXT;
     `,
   },
+  {
+    version: 10,
+    name: 'federation: change sequence, tombstones, peers, imported items',
+    sql: `
+      ALTER TABLE servers ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE federation_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL) STRICT;
+      INSERT INTO federation_sequence (id, value) VALUES (1, (SELECT count(*) FROM servers));
+      UPDATE servers SET change_seq = (SELECT count(*) FROM servers AS earlier WHERE earlier.path <= servers.path);
+      CREATE TABLE server_tombstones (
+        path TEXT PRIMARY KEY,
+        change_seq INTEGER NOT NULL,
+        deleted_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE federation_peers (
+        peer_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        sync_interval_minutes INTEGER NOT NULL CHECK (sync_interval_minutes >= 0),
+        filters TEXT NOT NULL,
+        jwks_url TEXT,
+        token_ciphertext TEXT,
+        tls TEXT,
+        route_via_gateway TEXT,
+        origin TEXT NOT NULL CHECK (origin IN ('api', 'config')),
+        kind TEXT NOT NULL CHECK (kind IN ('registry', 'mcp-registry')),
+        sync_state TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE federated_items (
+        path TEXT PRIMARY KEY,
+        peer_id TEXT NOT NULL,
+        remote_path TEXT NOT NULL,
+        remote_revision INTEGER NOT NULL,
+        synced_at TEXT NOT NULL,
+        orphaned INTEGER NOT NULL CHECK (orphaned IN (0, 1))
+      ) STRICT;
+      CREATE INDEX federated_items_by_peer ON federated_items (peer_id);
+      CREATE TRIGGER servers_sequence_insert AFTER INSERT ON servers BEGIN
+        UPDATE federation_sequence SET value = value + 1 WHERE id = 1;
+        UPDATE servers SET change_seq = (SELECT value FROM federation_sequence WHERE id = 1) WHERE path = NEW.path;
+        DELETE FROM server_tombstones WHERE path = NEW.path;
+      END;
+      CREATE TRIGGER servers_sequence_update AFTER UPDATE ON servers WHEN NEW.change_seq = OLD.change_seq BEGIN
+        UPDATE federation_sequence SET value = value + 1 WHERE id = 1;
+        UPDATE servers SET change_seq = (SELECT value FROM federation_sequence WHERE id = 1) WHERE path = NEW.path;
+      END;
+      CREATE TRIGGER servers_sequence_delete AFTER DELETE ON servers BEGIN
+        UPDATE federation_sequence SET value = value + 1 WHERE id = 1;
+        INSERT INTO server_tombstones (path, change_seq, deleted_at)
+          VALUES (OLD.path, (SELECT value FROM federation_sequence WHERE id = 1), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+          ON CONFLICT (path) DO UPDATE SET change_seq = excluded.change_seq, deleted_at = excluded.deleted_at;
+        DELETE FROM federated_items WHERE path = OLD.path;
+      END;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,7 +6,7 @@ import type { RepositoryOptions, ServerChanges, ServerFields, ServerRepository, 
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { SERVER_COLUMN_NAMES } from '../server-columns.js';
 
-interface ServerRow {
+export interface ServerRow {
   path: string;
   server_name: string;
   description: string;
@@ -33,7 +33,7 @@ interface ServerRow {
 }
 
 const COLUMN_NAMES = SERVER_COLUMN_NAMES satisfies ReadonlyArray<keyof ServerRow>;
-const COLUMNS = COLUMN_NAMES.join(', ');
+export const COLUMNS = COLUMN_NAMES.join(', ');
 
 /** The ServerRepository on SQLite (DATA_DIR/registry.db), on its own connection. */
 export async function openSqliteServerRepository(dataDirectory: string, options: RepositoryOptions = {}): Promise<ServerRepository> {
@@ -138,7 +138,7 @@ function json(value: unknown): string | null {
   return value === null ? null : JSON.stringify(value);
 }
 
-function toRow(server: StoredServer): ServerRow {
+export function toRow(server: StoredServer): ServerRow {
   return {
     path: server.path,
     server_name: server.serverName,
@@ -166,7 +166,7 @@ function toRow(server: StoredServer): ServerRow {
   };
 }
 
-function fromRow(row: ServerRow): StoredServer {
+export function fromRow(row: ServerRow): StoredServer {
   return {
     path: row.path,
     serverName: row.server_name,

@@ -90,8 +90,8 @@ function trimSlashes(path: string): string {
   return path.replace(/^\/+|\/+$/g, '');
 }
 
-/** A server file in the registry's (the original's) JSON format, sent as it is. */
-async function readServerFile(file: string): Promise<unknown> {
+/** A JSON file (a server in the original's format, a peer entry), sent as it is. */
+export async function readServerFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -1,0 +1,9 @@
+/**
+ * Where federation reports what the metrics and alerts need (sync outcomes and durations, failures
+ * in a row). The metrics registry plugs in here; without one, nothing is recorded.
+ */
+export interface FederationMetrics {
+  syncFinished(peerId: string, outcome: 'success' | 'failure', seconds: number, consecutiveFailures: number): void;
+}
+
+export const NO_FEDERATION_METRICS: FederationMetrics = Object.freeze({ syncFinished: () => undefined });
