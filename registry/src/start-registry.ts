@@ -15,6 +15,9 @@ import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistryS
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { openRegistryStore } from './store/open-registry-store.js';
+import { dataPlaneHopSecret, nginxDataPlaneEnabled, nginxDataPlaneSettingsFromEnv, type NginxDataPlaneSettings } from './nginx/nginx-data-plane-settings.js';
+import { syncNginxDataPlane } from './nginx/sync-nginx-data-plane.js';
+import { linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
 import type { PostgresOptions } from './store/postgres/open-postgres-pool.js';
 
 export interface RegistryOptions {
@@ -38,6 +41,8 @@ export interface RegistryOptions {
   apiKeys?: RegistryApiKeys;
   /** Namespace of MCP Registry names and the gateway's public URL; default from MCP_REGISTRY_NAMESPACE / GATEWAY_PUBLIC_URL. */
   mcpRegistry?: McpRegistrySettings;
+  /** The nginx data plane to keep in step with the servers; default from NGINX_DATAPLANE_FILE (off when unset). */
+  nginxDataPlane?: { settings: NginxDataPlaneSettings; sync: boolean };
 }
 
 export type RunningRegistry = RunningServer;
@@ -64,8 +69,10 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const { publicJwk } = await loadOrCreateSigningKey(options.dataDir);
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
+    const servers = createServerService(store.servers);
+    const nginx = options.nginxDataPlane ?? { settings: nginxDataPlaneSettingsFromEnv(), sync: nginxDataPlaneEnabled() };
     const app = createApp({
-      servers: createServerService(store.servers),
+      servers,
       scopesEditor: createScopesService(store.scopesHistory, scopes),
       verifier,
       scopes,
@@ -73,12 +80,20 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       publicJwk,
       logger,
       mcpRegistrySettings,
+      nginxDataPlane: nginx.settings,
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);
+    const nginxSync = nginx.sync ? syncNginxDataPlane({
+      servers,
+      settings: nginx.settings,
+      logger,
+      render: { allowLinkLocal: linkLocalUpstreamsAllowed(), hopSecret: dataPlaneHopSecret(internalToken) },
+    }) : undefined;
     return {
       ...running,
       close: async () => {
+        await nginxSync?.stop();
         await running.close();
         await release();
       },

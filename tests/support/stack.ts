@@ -8,6 +8,7 @@ import type { ProviderSettings } from '@mcpgw/lib/providers/provider-settings.js
 import { protectedResourceSettings } from '@mcpgw/lib/providers/protected-resource-settings.js';
 import { startAuthServer } from '../../auth-server/src/start-auth-server.js';
 import { startRegistry } from '../../registry/src/start-registry.js';
+import { nginxDataPlaneSettings } from '../../registry/src/nginx/nginx-data-plane-settings.js';
 import { startGateway, type GatewayOptions } from '../../gateway/src/start-gateway.js';
 import { startExampleServer } from '../../servers/src/start-example-server.js';
 import { freePort } from './free-port.js';
@@ -57,6 +58,11 @@ export interface StackOptions {
   jwks?: JwksSettings;
   /** Where the registry, auth-server and gateway log (every level); by default they log nothing. */
   logStream?: NodeJS.WritableStream;
+  /**
+   * The registry keeps this nginx data plane in step with its servers (NGINX_DATAPLANE_* settings);
+   * the auth-server then listens on a port chosen beforehand, so that the rendered check can reach it.
+   */
+  nginxDataPlane?: { configFile: string; listen: string; socket: string; command: string };
 }
 
 const TEST_JWKS: JwksSettings = { timeoutMs: 1500, cooldownMs: 0, cacheMaxAgeMs: 600_000 };
@@ -77,9 +83,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       clockSkewSeconds: 60,
       jwks: options.jwks ?? TEST_JWKS,
     };
-    const registry = await startRegistry({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), internalToken, ...(identity ? { identity } : {}) });
+    const authPort = options.nginxDataPlane ? await freePort() : 0;
+    const nginxDataPlane = options.nginxDataPlane && {
+      settings: nginxDataPlaneSettings({ ...options.nginxDataPlane, authUrl: `http://127.0.0.1:${authPort}` }),
+      sync: true,
+    };
+    const registry = await startRegistry({
+      port: 0, dataDir: temp.dir, scopesFile, logger: silent(), internalToken, ...(identity ? { identity } : {}), ...(nginxDataPlane ? { nginxDataPlane } : {}),
+    });
     closables.push(registry);
-    const auth = await startAuthServer({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}) });
+    const auth = await startAuthServer({ port: authPort, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}) });
     closables.push(auth);
     const gateway = await startGateway({
       port: gatewayPort,

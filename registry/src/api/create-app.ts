@@ -10,6 +10,8 @@ import type { ScopesService } from '../services/scopes/scopes-service.js';
 import type { ServerService } from '../services/server-service.js';
 import { publicRouter } from './public-router.js';
 import { registryV0Router } from './registry-v0-router.js';
+import type { NginxDataPlaneSettings } from '../nginx/nginx-data-plane-settings.js';
+import { NGINX_API_PATH, nginxRouter } from './nginx-router.js';
 import { loggerOf, requestContext } from './request-context.js';
 import { routesFeedRouter } from './routes-feed-router.js';
 import { SCOPES_API_PATH, scopesRouter } from './scopes-router.js';
@@ -25,6 +27,8 @@ export interface RegistryAppDependencies {
   logger: Logger;
   /** Namespace and gateway URL of the MCP Registry API and discovery documents. */
   mcpRegistrySettings: McpRegistrySettings;
+  /** What GET /api/nginx/dataplane renders for. */
+  nginxDataPlane: NginxDataPlaneSettings;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
@@ -39,6 +43,7 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));
   app.use(registryV0Router(dependencies));
+  app.use(NGINX_API_PATH, nginxRouter(dependencies));
   app.use((request: Request) => {
     throw new RegistryError('REGISTRY_NOT_FOUND', 404, `nothing at ${request.method} ${request.path}; the API is under ${SERVERS_API_PATH}`);
   });

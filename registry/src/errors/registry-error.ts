@@ -19,6 +19,8 @@ export type RegistryErrorCode =
   | 'REGISTRY_SCOPES_LOCKOUT'
   | 'REGISTRY_SCOPES_NOT_FOUND'
   | 'REGISTRY_SCOPES_FILE_BROKEN'
+  | 'REGISTRY_NGINX_CONFIG_INVALID'
+  | 'REGISTRY_NGINX_RELOAD_FAILED'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */
