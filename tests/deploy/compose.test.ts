@@ -40,7 +40,7 @@ describe('docker-compose.yml and the Dockerfile', () => {
       assert.ok(compose.services[name], name);
       assert.equal(compose.services[name]?.profiles, undefined, `${name} runs by default`);
     }
-    for (const [name, profile] of [['postgres', 'postgres'], ['redis', 'redis'], ['keycloak', 'keycloak'], ['otel-collector', 'otel']]) {
+    for (const [name, profile] of [['postgres', 'postgres'], ['redis', 'redis'], ['keycloak', 'keycloak'], ['otel-collector', 'otel']] as const) {
       assert.deepEqual(compose.services[name]?.profiles, [profile], name);
     }
   });
