@@ -11,6 +11,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   scopes: async () => (await import('./commands/scopes-command.js')).scopesCommand,
   client: async () => (await import('./commands/client-command.js')).clientCommand,
   service: async () => (await import('./commands/service-command.js')).serviceCommand,
+  config: async () => (await import('./commands/config-command.js')).configCommand,
+  doctor: async () => (await import('./commands/doctor-command.js')).doctorCommand,
 };
 
 /** Runs one mcpgw invocation and returns its exit status. */

@@ -13,6 +13,8 @@ Commands:
   service toggle    Enable or disable a server (or flip it)
   service edit      Replace a server's entry with a JSON file
   service remove    Remove a server
+  config            Print or write a coding assistant's MCP config (vscode, claude, cursor)
+  doctor            Check a running installation and say what to fix
 
 Options:
   -h, --help        Show help; "mcpgw <command> --help" shows a command's options
@@ -77,4 +79,38 @@ Options:
   --token TOKEN        Bearer token (default: the MCPGW_TOKEN environment variable)
 
 A refused request (HTTP 401/403) exits 2; any other failure exits 1 and lists the registry's reasons.
+`;
+
+export const CONFIG_USAGE = `Usage: mcpgw config vscode|claude|cursor --server PATH [--gateway URL] [--token TOKEN]
+                    [--name NAME] [--write [--file FILE]]
+
+Prints the MCP configuration a coding assistant needs for one server behind the gateway, e.g.
+  mcpgw config claude --server /currenttime --token "$(npx mcpgw token --user me --groups mcp-registry-user)"
+With --write it is merged into the assistant's project file (other servers stay):
+  vscode .vscode/mcp.json, claude .mcp.json, cursor .cursor/mcp.json
+
+Options:
+  --server PATH      The server's registered path, e.g. /currenttime (required)
+  --gateway URL      The gateway as clients reach it (default: GATEWAY_PUBLIC_URL, else http://127.0.0.1:8000)
+  --token TOKEN      Embed this bearer token. Without it VS Code prompts for the token, and Claude Code
+                     and Cursor read it from the MCPGW_TOKEN environment variable
+  --name NAME        The server's name in the assistant (default: the path, e.g. currenttime)
+  --write            Write the assistant's project file instead of printing (mode 0600 with a token)
+  --file FILE        Write this file instead of the assistant's default
+`;
+
+export const DOCTOR_USAGE = `Usage: mcpgw doctor [--registry URL] [--auth URL] [--gateway URL] [--scopes FILE] [--token TOKEN] [--json]
+
+Checks a running installation and says what to fix: the registry, auth-server and gateway answer
+/health; their clocks agree with this machine's; the registry publishes its signing keys; scopes.yml
+is valid; with a token (--token or MCPGW_TOKEN), that the registry accepts it and servers are registered.
+
+Options:
+  --registry URL     Default: REGISTRY_URL, else http://127.0.0.1:7860
+  --auth URL         Default: AUTH_URL, else http://127.0.0.1:8888
+  --gateway URL      Default: GATEWAY_PUBLIC_URL, else http://127.0.0.1:8000
+  --scopes FILE      Default: SCOPES_FILE, else config/scopes.yml
+  --json             Print {"ok": …, "checks": [{check, status, detail, fix}]} instead of lines
+
+Exit status: 0 nothing failed (warnings allowed), 1 a check failed, 64 usage error.
 `;
