@@ -4,6 +4,8 @@ import { chmodSync, readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { connectClient, httpStatusOfFailure } from '../support/mcp-client.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
@@ -178,6 +180,27 @@ describe('the nginx data plane rendered by the registry, with real nginx, auth-s
     assert.equal(received.headers['x-body'], undefined);
     assert.equal(received.headers['x-request-id'], 'dp-test-0001');
     assert.equal(received.url, '/mcp');
+  });
+
+  test('a legacy SSE client works through nginx: the endpoint event is rewritten under the server path', async () => {
+    const headers = { authorization: `Bearer ${stack.adminToken}` };
+    const transport = new SSEClientTransport(new URL(`${base}/currenttime/sse`), {
+      requestInit: { headers },
+      eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
+    });
+    const raw = await fetch(`${base}/currenttime/sse`, { headers: { ...headers, accept: 'text/event-stream' } });
+    const reader = raw.body?.getReader();
+    const first = new TextDecoder().decode((await reader?.read())?.value);
+    await reader?.cancel();
+    assert.match(first, /event: endpoint\ndata: \/currenttime\/messages\?sessionId=/);
+    const client = new Client({ name: 'legacy-client', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const result = await client.callTool({ name: 'current_time_by_timezone', arguments: { tz_name: 'UTC' } });
+      assert.notEqual(result.isError, true);
+    } finally {
+      await client.close();
+    }
   });
 
   test('GET /api/nginx/dataplane renders the same configuration for an administrator and refuses others', async () => {
