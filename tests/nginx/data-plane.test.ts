@@ -7,6 +7,8 @@ import { PassThrough } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { connectClient, httpStatusOfFailure } from '../support/mcp-client.js';
+import { applyNginxConfig } from '../../registry/src/nginx/apply-nginx-config.js';
+import { nginxDataPlaneSettings } from '../../registry/src/nginx/nginx-data-plane-settings.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream.js';
 import { freePort } from '../support/free-port.js';
@@ -201,6 +203,25 @@ describe('the nginx data plane rendered by the registry, with real nginx, auth-s
     } finally {
       await client.close();
     }
+  });
+
+  test('a configuration nginx refuses is taken back: the file and the running data plane stay as they were', async () => {
+    const before = readFileSync(configFile, 'utf8');
+    const settings = nginxDataPlaneSettings({
+      configFile,
+      listen: `127.0.0.1:${port}`,
+      socket: path.join(temp.dir, 'inner.sock'),
+      authUrl: stack.auth.url,
+      command: [NGINX_BINARY, ...nginxArguments(temp.dir)].join(' '),
+    });
+    await assert.rejects(applyNginxConfig(settings, 'server { listen 127.0.0.1:1; no_such_directive on; }\n'), (error: { code?: string; message: string }) => {
+      assert.equal(error.code, 'REGISTRY_NGINX_CONFIG_INVALID');
+      assert.match(error.message, /no_such_directive/);
+      return true;
+    });
+    assert.equal(readFileSync(configFile, 'utf8'), before);
+    const client = await connectClient(`${base}/currenttime/mcp`, stack.adminToken);
+    await client.close();
   });
 
   test('GET /api/nginx/dataplane renders the same configuration for an administrator and refuses others', async () => {
