@@ -3,13 +3,14 @@ import assert from 'node:assert/strict';
 import { nginxDataPlaneSettings } from '../../registry/src/nginx/nginx-data-plane-settings.js';
 import { renderNginxDataPlane } from '../../registry/src/nginx/render-nginx-data-plane.js';
 
-const settings = nginxDataPlaneSettings({
+const BASE_INPUT = {
   configFile: '/etc/nginx/conf.d/mcpgw-dataplane.conf',
   listen: '8080',
   socket: '/run/mcpgw/dataplane.sock',
   authUrl: 'http://auth-server:8888',
   command: 'nginx',
-});
+};
+const settings = nginxDataPlaneSettings(BASE_INPUT);
 const hopSecret = 'a'.repeat(64);
 const route = (path: string, proxyPassUrl: string, enabled = true) => ({ path, proxyPassUrl, enabled, serverName: path });
 const render = (routes: ReturnType<typeof route>[], allowLinkLocal = false) =>
@@ -67,12 +68,20 @@ describe('renderNginxDataPlane', () => {
     }
   });
 
+  test('the check goes to {AUTH_URL}/validate, path prefix included, as the gateway\'s does', () => {
+    const prefixed = nginxDataPlaneSettings({ ...BASE_INPUT, authUrl: 'https://auth.internal/mcp-auth/' });
+    const { config } = renderNginxDataPlane({ version: 'v', routes: [route('/a', 'http://127.0.0.1:9000/')] }, prefixed, { allowLinkLocal: false, hopSecret });
+    assert.match(config, /proxy_pass https:\/\/mcpgw_auth_server\/mcp-auth\/validate;/);
+    assert.match(config, /server auth\.internal:443;/);
+  });
+
   test('settings that would break the file are refused', () => {
     const base = { configFile: '/etc/nginx/conf.d/x.conf', listen: '8080', socket: '/run/x.sock', authUrl: 'http://a:1', command: 'nginx' };
     assert.throws(() => nginxDataPlaneSettings({ ...base, listen: '80; include /etc/passwd' }), /NGINX_DATAPLANE_LISTEN/);
     assert.throws(() => nginxDataPlaneSettings({ ...base, socket: 'relative.sock' }), /NGINX_DATAPLANE_SOCKET/);
     assert.throws(() => nginxDataPlaneSettings({ ...base, configFile: '/etc/nginx/x.txt' }), /NGINX_DATAPLANE_FILE/);
     assert.throws(() => nginxDataPlaneSettings({ ...base, authUrl: 'not a url' }), /AUTH_URL/);
+    assert.throws(() => nginxDataPlaneSettings({ ...base, authUrl: 'http://auth:8888/a;b' }), /AUTH_URL/);
     assert.throws(() => renderNginxDataPlane({ version: 'v', routes: [] }, settings, { allowLinkLocal: false, hopSecret: 'short' }), /hop secret/);
   });
 });

@@ -59,8 +59,8 @@ export function nginxDataPlaneSettings(input: { configFile: string; listen: stri
   } catch {
     throw new Error(`AUTH_URL must be the auth-server's URL, e.g. http://auth-server:8888, got ${JSON.stringify(input.authUrl)}`);
   }
-  if ((authUrl.protocol !== 'http:' && authUrl.protocol !== 'https:') || !SAFE_HOST.test(authUrl.host)) {
-    throw new Error(`AUTH_URL must be an http(s) URL with a plain host, got ${JSON.stringify(input.authUrl)}`);
+  if ((authUrl.protocol !== 'http:' && authUrl.protocol !== 'https:') || !SAFE_HOST.test(authUrl.host) || !SAFE_PATH.test(authUrl.pathname) || authUrl.search !== '') {
+    throw new Error(`AUTH_URL must be an http(s) URL with a plain host and path and no query, got ${JSON.stringify(input.authUrl)}`);
   }
   const command = input.command.split(/\s+/).filter(Boolean);
   if (command.length === 0) throw new Error('NGINX_COMMAND must not be empty');

@@ -130,7 +130,7 @@ export function renderNginxDataPlane(
     '  error_page 401 = @mcpgw_unauthorized;',
     '  error_page 403 = @mcpgw_forbidden;',
     '  error_page 500 = @mcpgw_check_failed;',
-    ...planned.flatMap((route, index) => renderRoute(route, index, settings.authUrl.protocol.replace(':', ''))),
+    ...planned.flatMap((route, index) => renderRoute(route, index, settings.authUrl.protocol.replace(':', ''), settings.authUrl.pathname.replace(/\/+$/, ''))),
     '',
     '  location / {',
     `    return 404 '${jsonRpcError(-32601, 'no server is registered at this path; list servers with GET /api/servers', 'GW_ROUTE_NOT_FOUND')}';`,
@@ -159,7 +159,8 @@ const STREAMING = [
   '    proxy_send_timeout 24h;',
 ];
 
-function renderRoute(route: PlannedRoute, index: number, authScheme: string): string[] {
+/** `authScheme` and `authPath` (no trailing slash) are AUTH_URL's: the check goes to `{AUTH_URL}/validate` as the gateway's does. */
+function renderRoute(route: PlannedRoute, index: number, authScheme: string, authPath: string): string[] {
   const location = `${route.path}/`;
   if (!route.enabled) {
     return ['', `  location ${location} {`, `    return 503 '${jsonRpcError(-32000, `the server ${route.path} is disabled`, 'GW_SERVER_DISABLED')}';`, '  }'];
@@ -194,7 +195,7 @@ function renderRoute(route: PlannedRoute, index: number, authScheme: string): st
     '  }',
     `  location = ${checkLocation} {`,
     '    internal;',
-    `    proxy_pass ${authScheme}://mcpgw_auth_server${CHECK_PATH};`,
+    `    proxy_pass ${authScheme}://mcpgw_auth_server${authPath}${CHECK_PATH};`,
     '    proxy_method GET;',
     '    proxy_pass_request_body off;',
     '    proxy_http_version 1.1;',

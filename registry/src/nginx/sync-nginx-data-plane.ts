@@ -28,6 +28,7 @@ export function syncNginxDataPlane(options: {
   const { servers, settings, logger } = options;
   let attempted: string | undefined;
   let running: Promise<void> | undefined;
+  let lastFailure: string | undefined;
   const once = async (): Promise<void> => {
     const version = await servers.routesVersion();
     if (version === attempted) return;
@@ -39,10 +40,16 @@ export function syncNginxDataPlane(options: {
   };
   const syncNow = (): Promise<void> => {
     running ??= once()
+      .then(() => {
+        lastFailure = undefined;
+      })
       .catch((error: unknown) => {
         // nginx not (yet) running: the file is right, try the reload again at the next tick.
         if ((error as { code?: string }).code === 'REGISTRY_NGINX_RELOAD_FAILED') attempted = undefined;
-        logger.error({ err: error, code: (error as { code?: string }).code }, `nginx data plane not updated: ${(error as Error).message}`);
+        const message = (error as Error).message;
+        if (message === lastFailure) return; // logged once, not at every retry
+        lastFailure = message;
+        logger.error({ err: error, code: (error as { code?: string }).code }, `nginx data plane not updated: ${message}`);
       })
       .finally(() => {
         running = undefined;
