@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { connectClient, httpStatusOfFailure } from '../support/mcp-client.js';
+import { runMcpgw } from '../cli/support/run-mcpgw.js';
 import { applyNginxConfig } from '../../registry/src/nginx/apply-nginx-config.js';
 import { nginxDataPlaneSettings } from '../../registry/src/nginx/nginx-data-plane-settings.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -234,5 +235,16 @@ describe('the nginx data plane rendered by the registry, with real nginx, auth-s
     const refused = await fetch(`${stack.registry.url}/api/nginx/dataplane`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(refused.status, 403);
     assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'REGISTRY_FORBIDDEN');
+  });
+
+  test('mcpgw nginx render prints the same configuration and njs module; a caller without modify_service is refused', async () => {
+    const config = await runMcpgw(['nginx', 'render', '--url', stack.registry.url], { MCPGW_TOKEN: stack.adminToken });
+    assert.equal(config.status, 0, config.stderr);
+    assert.equal(config.stdout, readFileSync(configFile, 'utf8'));
+    const script = await runMcpgw(['nginx', 'render', '--script', '--url', stack.registry.url, '--token', stack.adminToken]);
+    assert.equal(script.stdout, readFileSync(configFile.replace(/\.conf$/, '.js'), 'utf8'));
+    const refused = await runMcpgw(['nginx', 'render', '--url', stack.registry.url, '--token', await stack.mint.token('bob', ['mcp-registry-user'])]);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /REGISTRY_FORBIDDEN/);
   });
 });

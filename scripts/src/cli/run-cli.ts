@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   service: async () => (await import('./commands/service-command.js')).serviceCommand,
   config: async () => (await import('./commands/config-command.js')).configCommand,
   doctor: async () => (await import('./commands/doctor-command.js')).doctorCommand,
+  nginx: async () => (await import('./commands/nginx-command.js')).nginxCommand,
 };
 
 /** Runs one mcpgw invocation and returns its exit status. */

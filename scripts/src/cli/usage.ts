@@ -15,6 +15,7 @@ Commands:
   service remove    Remove a server
   config            Print or write a coding assistant's MCP config (vscode, claude, cursor)
   doctor            Check a running installation and say what to fix
+  nginx render      Print the nginx data plane the registry renders for its servers
 
 Options:
   -h, --help        Show help; "mcpgw <command> --help" shows a command's options
@@ -113,4 +114,21 @@ Options:
   --json             Print {"ok": …, "checks": [{check, status, detail, fix}]} instead of lines
 
 Exit status: 0 nothing failed (warnings allowed), 1 a check failed, 64 usage error.
+`;
+
+export const NGINX_USAGE = `Usage: mcpgw nginx render [--script | --json] [--url URL] [--token TOKEN]
+
+Prints the nginx data plane the registry renders for its servers now (GET /api/nginx/dataplane; the
+token needs modify_service: [all]): the configuration, or with --script the njs module it imports.
+Install both where the configuration's js_import line says, then nginx -t && nginx -s reload:
+  mcpgw nginx render > /etc/nginx/conf.d/mcpgw-dataplane.conf
+  mcpgw nginx render --script > /etc/nginx/conf.d/mcpgw-dataplane.js
+A registry with NGINX_DATAPLANE_FILE set does this itself on every change. Servers the data plane
+cannot serve are named on standard error.
+
+Options:
+  --url URL          The registry (default: REGISTRY_URL, else http://127.0.0.1:7860)
+  --token TOKEN      Bearer token (default: the MCPGW_TOKEN environment variable)
+  --script           Print the njs module instead of the configuration
+  --json             Print the registry's whole answer
 `;
