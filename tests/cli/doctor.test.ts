@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { listen } from '@mcpgw/lib/http/listen.js';
 import path from 'node:path';
 import { runDoctorChecks, type CheckResult } from '../../scripts/src/cli/doctor/doctor-checks.js';
 import { freePort } from '../support/free-port.js';
@@ -24,7 +26,7 @@ describe('mcpgw doctor', () => {
     const report = JSON.parse(run.stdout) as { ok: boolean; checks: CheckResult[] };
     assert.equal(report.ok, true);
     assert.deepEqual(statuses(report.checks), {
-      registry: 'ok', 'auth-server': 'ok', gateway: 'ok', clock: 'ok', jwks: 'ok', scopes: 'ok', token: 'ok', servers: 'ok',
+      registry: 'ok', 'auth-server': 'ok', gateway: 'ok', transport: 'ok', clock: 'ok', jwks: 'ok', scopes: 'ok', token: 'ok', servers: 'ok', routes: 'ok',
     });
   });
 
@@ -68,5 +70,26 @@ describe('mcpgw doctor', () => {
     const close = await runDoctorChecks(base, () => Date.now() + 2_000);
     assert.equal(statuses(close).clock, 'ok');
     assert.equal(statuses(close).token, 'warn');
+  });
+
+  test('a gateway without routes while the registry holds servers fails: it cannot read the route feed', async () => {
+    const emptyGateway = await listen(createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok","routes":0}')), 0);
+    try {
+      const checks = await runDoctorChecks({
+        registry: new URL(stack.registry.url), auth: new URL(stack.auth.url), gateway: new URL(emptyGateway.url), scopesFile: stack.scopesFile, token: stack.adminToken,
+      });
+      const routes = checks.find((check) => check.check === 'routes');
+      assert.equal(routes?.status, 'fail');
+      assert.match(routes?.fix ?? '', /INTERNAL_API_TOKEN/);
+    } finally {
+      await emptyGateway.close();
+    }
+  });
+
+  test('a plain-HTTP gateway anywhere but this machine is a warning', async () => {
+    const checks = await runDoctorChecks({
+      registry: new URL(stack.registry.url), auth: new URL(stack.auth.url), gateway: new URL(`http://0.0.0.0:${await freePort()}`), scopesFile: stack.scopesFile, token: undefined,
+    });
+    assert.equal(statuses(checks).transport, 'warn');
   });
 });

@@ -49,11 +49,43 @@ export async function runDoctorChecks(targets: DoctorTargets, now: () => number 
     }
     return { check: service.check, status: 'ok', detail: `${service.url.origin} is healthy` };
   });
+  results.push(transportCheck(targets.gateway));
   results.push(clockCheck(answers, now));
   results.push(await jwksCheck(targets.registry));
   results.push(await scopesCheck(targets.scopesFile));
-  results.push(...(await tokenChecks(targets, now)));
+  const tokenResults = await tokenChecks(targets, now);
+  results.push(...tokenResults.results);
+  const gatewayAnswer = answers[2];
+  if (tokenResults.servers !== undefined && gatewayAnswer !== undefined && !(gatewayAnswer instanceof Error) && gatewayAnswer.status === 200) {
+    results.push(routesCheck(tokenResults.servers, (parseJson(gatewayAnswer.body) as { routes?: unknown } | undefined)?.routes));
+  }
   return results;
+}
+
+/** Tokens cross the network: anywhere but this machine, clients must reach the gateway over TLS. */
+function transportCheck(gateway: URL): CheckResult {
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(gateway.hostname);
+  if (gateway.protocol === 'https:' || local) return { check: 'transport', status: 'ok', detail: `clients reach the gateway at ${gateway.origin}` };
+  return {
+    check: 'transport',
+    status: 'warn',
+    detail: `${gateway.origin} is plain HTTP: bearer tokens cross the network in clear`,
+    fix: 'put the nginx TLS edge in front (docker compose) and set GATEWAY_PUBLIC_URL=https://…',
+  };
+}
+
+/** The gateway serves what the registry holds only if it can read the route feed. */
+function routesCheck(servers: number, routes: unknown): CheckResult {
+  if (typeof routes !== 'number') return { check: 'routes', status: 'warn', detail: 'the gateway did not say how many routes it has' };
+  if (servers > 0 && routes === 0) {
+    return {
+      check: 'routes',
+      status: 'fail',
+      detail: `the registry holds ${servers} server(s) but the gateway has no route`,
+      fix: 'the gateway cannot read the route feed: give it the registry\'s REGISTRY_URL and INTERNAL_API_TOKEN (or the same DATA_DIR)',
+    };
+  }
+  return { check: 'routes', status: 'ok', detail: `the gateway serves ${routes} route(s); the registry lists ${servers} server(s) to you` };
 }
 
 function clockCheck(answers: ReadonlyArray<Answer | Error>, now: () => number): CheckResult {
@@ -101,31 +133,35 @@ async function scopesCheck(file: string): Promise<CheckResult> {
   }
 }
 
-async function tokenChecks(targets: DoctorTargets, now: () => number): Promise<CheckResult[]> {
+/** With a token: does the registry accept it, and how many servers does it list (for the routes check). */
+async function tokenChecks(targets: DoctorTargets, now: () => number): Promise<{ results: CheckResult[]; servers?: number }> {
+  const only = (result: CheckResult) => ({ results: [result] });
   if (targets.token === undefined) {
-    return [{ check: 'token', status: 'warn', detail: 'no token given: the API and server checks were skipped', fix: 'pass --token or set MCPGW_TOKEN' }];
+    return only({ check: 'token', status: 'warn', detail: 'no token given: the API and server checks were skipped', fix: 'pass --token or set MCPGW_TOKEN' });
   }
   const exp = expiryOf(targets.token);
   if (exp !== undefined && exp * 1000 <= now()) {
-    return [{ check: 'token', status: 'fail', detail: `the token expired at ${new Date(exp * 1000).toISOString()}`, fix: 'make a new one: npx mcpgw token --user NAME --groups GROUP' }];
+    return only({ check: 'token', status: 'fail', detail: `the token expired at ${new Date(exp * 1000).toISOString()}`, fix: 'make a new one: npx mcpgw token --user NAME --groups GROUP' });
   }
   const answer = await get(new URL('/api/servers', targets.registry), targets.token);
-  if (answer instanceof Error) return [{ check: 'token', status: 'fail', detail: `the registry API is unreachable (${answer.message})` }];
+  if (answer instanceof Error) return only({ check: 'token', status: 'fail', detail: `the registry API is unreachable (${answer.message})` });
   if (answer.status === 401 || answer.status === 403) {
     const error = (parseJson(answer.body) as { error?: { code?: string; message?: string } } | undefined)?.error;
-    return [{
+    return only({
       check: 'token',
       status: 'fail',
       detail: `the registry refused the token: HTTP ${answer.status} ${error?.code ?? ''} ${error?.message ?? ''}`.trim(),
       fix: answer.status === 401 ? 'check TOKEN_ISSUER/TOKEN_AUDIENCE and the clock, or make a new token' : 'give the token a group that scopes.yml grants list_service',
-    }];
+    });
   }
   const servers = (parseJson(answer.body) as { servers?: Array<{ enabled?: boolean }> } | undefined)?.servers;
-  if (answer.status !== 200 || !Array.isArray(servers)) return [{ check: 'token', status: 'fail', detail: `GET /api/servers answered HTTP ${answer.status}` }];
+  if (answer.status !== 200 || !Array.isArray(servers)) return only({ check: 'token', status: 'fail', detail: `GET /api/servers answered HTTP ${answer.status}` });
   const token: CheckResult = { check: 'token', status: 'ok', detail: 'the registry accepts the token' };
   const enabled = servers.filter((server) => server.enabled !== false).length;
-  if (enabled === 0) return [token, { check: 'servers', status: 'warn', detail: 'no enabled server is registered', fix: 'register one: npx mcpgw service add server.json' }];
-  return [token, { check: 'servers', status: 'ok', detail: `${enabled} enabled server${enabled === 1 ? '' : 's'} of ${servers.length}` }];
+  const listing: CheckResult = enabled === 0
+    ? { check: 'servers', status: 'warn', detail: 'no enabled server is registered', fix: 'register one: npx mcpgw service add server.json' }
+    : { check: 'servers', status: 'ok', detail: `${enabled} enabled server${enabled === 1 ? '' : 's'} of ${servers.length}` };
+  return { results: [token, listing], servers: servers.length };
 }
 
 async function get(url: URL, token?: string): Promise<Answer | Error> {
