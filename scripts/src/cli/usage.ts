@@ -104,7 +104,8 @@ export const DOCTOR_USAGE = `Usage: mcpgw doctor [--registry URL] [--auth URL] [
 
 Checks a running installation and says what to fix: the registry, auth-server and gateway answer
 /health; their clocks agree with this machine's; the registry publishes its signing keys; scopes.yml
-is valid; with a token (--token or MCPGW_TOKEN), that the registry accepts it and servers are registered.
+is valid; with a token (--token or MCPGW_TOKEN), that the registry accepts it, servers are registered
+and the gateway has their routes. A plain-HTTP gateway on another host is a warning.
 
 Options:
   --registry URL     Default: REGISTRY_URL, else http://127.0.0.1:7860
