@@ -93,6 +93,9 @@ describe('docker-compose.yml and the Dockerfile', () => {
     const fallback = /^\$\{GATEWAY_MAX_BODY:-([^}]+)\}$/.exec(gatewayBody)?.[1];
     assert.ok(fallback);
     assert.equal(envBytes('X', 0, { X: fallback }), GATEWAY_DEFAULTS.maxBodyBytes);
+    const example = /^GATEWAY_MAX_BODY=(.*)$/m.exec(readFileSync('config/.env.example', 'utf8'))?.[1];
+    assert.match(example ?? '', /^\d+[km]?$/, 'nginx reads the .env.example value too: 4m, 512k or bytes');
+    assert.equal(envBytes('X', 0, { X: example }), GATEWAY_DEFAULTS.maxBodyBytes);
   });
 
   test('the example servers answer health on the ports the registration uses', () => {
