@@ -153,7 +153,7 @@ describe('the nginx data plane rendered by the registry, with real nginx, auth-s
     slow.received.length = 0;
     const response = await post(
       '/slow',
-      { authorization: `Bearer ${stack.adminToken}`, 'x-user': 'root', 'x-request-id': 'dp-test-0001' },
+      { authorization: `Bearer ${stack.adminToken}`, 'x-user': 'root', 'x-request-id': 'dp-test-0001', cookie: 'upstream-session=1' },
       { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'long', arguments: {} } },
     );
     assert.equal(response.statusCode, 200);
@@ -182,6 +182,7 @@ describe('the nginx data plane rendered by the registry, with real nginx, auth-s
     assert.equal(received.headers.authorization, undefined, 'the ingress token stays behind');
     assert.equal(received.headers['x-body'], undefined);
     assert.equal(received.headers['x-request-id'], 'dp-test-0001');
+    assert.equal(received.headers.cookie, 'upstream-session=1', 'cookies pass to the upstream, as through the gateway');
     assert.equal(received.url, '/mcp');
   });
 

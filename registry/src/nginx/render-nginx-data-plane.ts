@@ -180,7 +180,6 @@ function renderRoute(route: PlannedRoute, index: number, authScheme: string, aut
     '    proxy_set_header X-Authorization "";',
     `    proxy_set_header ${HOP_HEADER} "";`,
     '    proxy_set_header Authorization $mcpgw_upstream_authorization;',
-    '    proxy_set_header Cookie "";',
     `    proxy_set_header Host ${route.host};`,
     '    proxy_set_header Connection $mcpgw_connection;',
     '    proxy_set_header Upgrade $http_upgrade;',
