@@ -1,5 +1,7 @@
 /** Every error the registry answers with, besides token problems (TokenErrors from the shared module, 401). */
 export type RegistryErrorCode =
+  | 'REGISTRY_NGINX_CONFIG_INVALID'
+  | 'REGISTRY_NGINX_RELOAD_FAILED'
   | 'REGISTRY_INVALID_SERVER'
   | 'REGISTRY_INVALID_JSON'
   | 'REGISTRY_BODY_TOO_LARGE'
@@ -19,8 +21,6 @@ export type RegistryErrorCode =
   | 'REGISTRY_SCOPES_LOCKOUT'
   | 'REGISTRY_SCOPES_NOT_FOUND'
   | 'REGISTRY_SCOPES_FILE_BROKEN'
-  | 'REGISTRY_NGINX_CONFIG_INVALID'
-  | 'REGISTRY_NGINX_RELOAD_FAILED'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */
