@@ -23,12 +23,12 @@ export interface RegistryAppDependencies {
   verifier: TokenVerifier;
   scopes: ScopesSource;
   internalToken: string;
+  /** What GET /api/nginx/dataplane renders for. */
+  nginxDataPlane: NginxDataPlaneSettings;
   publicJwk: SigningKey['publicJwk'];
   logger: Logger;
   /** Namespace and gateway URL of the MCP Registry API and discovery documents. */
   mcpRegistrySettings: McpRegistrySettings;
-  /** What GET /api/nginx/dataplane renders for. */
-  nginxDataPlane: NginxDataPlaneSettings;
 }
 
 /** The registry's HTTP application: public endpoints, the route feed, the servers API, one error handler. */
