@@ -1,5 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
+import { dataPlaneHopSecret, nginxDataPlaneEnabled, nginxDataPlaneSettingsFromEnv, type NginxDataPlaneSettings } from './nginx/nginx-data-plane-settings.js';
+import { syncNginxDataPlane } from './nginx/sync-nginx-data-plane.js';
 import { listen, type RunningServer } from '@mcpgw/lib/http/listen.js';
 import { loadInternalToken } from '@mcpgw/lib/internal/internal-token.js';
 import { createLogger, type Logger } from '@mcpgw/lib/logging/logger.js';
@@ -15,9 +18,6 @@ import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistryS
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { openRegistryStore } from './store/open-registry-store.js';
-import { dataPlaneHopSecret, nginxDataPlaneEnabled, nginxDataPlaneSettingsFromEnv, type NginxDataPlaneSettings } from './nginx/nginx-data-plane-settings.js';
-import { syncNginxDataPlane } from './nginx/sync-nginx-data-plane.js';
-import { linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
 import type { PostgresOptions } from './store/postgres/open-postgres-pool.js';
 
 export interface RegistryOptions {
@@ -35,14 +35,14 @@ export interface RegistryOptions {
   tokenSettings?: TokenSettings;
   /** The secret of GET /internal/routes; default INTERNAL_API_TOKEN, else DATA_DIR/internal-token. */
   internalToken?: string;
+  /** The nginx data plane to keep in step with the servers; default from NGINX_DATAPLANE_FILE (off when unset). */
+  nginxDataPlane?: { settings: NginxDataPlaneSettings; sync: boolean };
   /** Identity providers whose tokens the API accepts too; default from the environment. */
   identity?: IdentitySettings;
   /** Static API keys for machines; default from REGISTRY_API_TOKEN / REGISTRY_API_KEYS. */
   apiKeys?: RegistryApiKeys;
   /** Namespace of MCP Registry names and the gateway's public URL; default from MCP_REGISTRY_NAMESPACE / GATEWAY_PUBLIC_URL. */
   mcpRegistry?: McpRegistrySettings;
-  /** The nginx data plane to keep in step with the servers; default from NGINX_DATAPLANE_FILE (off when unset). */
-  nginxDataPlane?: { settings: NginxDataPlaneSettings; sync: boolean };
 }
 
 export type RunningRegistry = RunningServer;
@@ -51,6 +51,7 @@ export type RunningRegistry = RunningServer;
 export async function startRegistry(options: RegistryOptions): Promise<RunningRegistry> {
   const logger = options.logger ?? createLogger('registry');
   mkdirSync(options.dataDir, { recursive: true });
+  const nginx = options.nginxDataPlane ?? { settings: nginxDataPlaneSettingsFromEnv(), sync: nginxDataPlaneEnabled() };
   const scopes = new ScopesSource(options.scopesFile, logger);
   const store = await openRegistryStore({ dataDir: options.dataDir, ...(options.database ? { database: options.database } : {}) }).catch((error: unknown) => {
     scopes.close();
@@ -69,23 +70,21 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const { publicJwk } = await loadOrCreateSigningKey(options.dataDir);
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
-    const servers = createServerService(store.servers);
-    const nginx = options.nginxDataPlane ?? { settings: nginxDataPlaneSettingsFromEnv(), sync: nginxDataPlaneEnabled() };
     const app = createApp({
-      servers,
+      servers: createServerService(store.servers),
       scopesEditor: createScopesService(store.scopesHistory, scopes),
       verifier,
       scopes,
       internalToken,
+      nginxDataPlane: nginx.settings,
       publicJwk,
       logger,
       mcpRegistrySettings,
-      nginxDataPlane: nginx.settings,
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);
     const nginxSync = nginx.sync ? syncNginxDataPlane({
-      servers,
+      servers: createServerService(store.servers),
       settings: nginx.settings,
       logger,
       render: { allowLinkLocal: linkLocalUpstreamsAllowed(), hopSecret: dataPlaneHopSecret(internalToken) },
