@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { CHECK_MAX_HEADER_BYTES } from '@mcpgw/lib/check/check-contract.js';
 import express from 'express';
 import { createLogger, type Logger } from '@mcpgw/lib/logging/logger.js';
 import { listen, type RunningServer } from '@mcpgw/lib/http/listen.js';
@@ -79,7 +80,7 @@ export async function startAuthServer(options: AuthServerOptions): Promise<Runni
 
   let running: RunningServer;
   try {
-    running = await listen(createServer(app), options.port, options.host);
+    running = await listen(createServer({ maxHeaderSize: CHECK_MAX_HEADER_BYTES }, app), options.port, options.host);
   } catch (error) {
     scopes.close();
     await usage?.close();

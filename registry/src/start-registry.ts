@@ -1,5 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
+import { dataPlaneHopSecret, nginxDataPlaneEnabled, nginxDataPlaneSettingsFromEnv, type NginxDataPlaneSettings } from './nginx/nginx-data-plane-settings.js';
+import { syncNginxDataPlane } from './nginx/sync-nginx-data-plane.js';
 import { listen, type RunningServer } from '@mcpgw/lib/http/listen.js';
 import { loadInternalToken } from '@mcpgw/lib/internal/internal-token.js';
 import { createLogger, type Logger } from '@mcpgw/lib/logging/logger.js';
@@ -55,6 +58,8 @@ export interface RegistryOptions {
   tokenSettings?: TokenSettings;
   /** The secret of GET /internal/routes; default INTERNAL_API_TOKEN, else DATA_DIR/internal-token. */
   internalToken?: string;
+  /** The nginx data plane to keep in step with the servers; default from NGINX_DATAPLANE_FILE (off when unset). */
+  nginxDataPlane?: { settings: NginxDataPlaneSettings; sync: boolean };
   /** Identity providers whose tokens the API accepts too; default from the environment. */
   identity?: IdentitySettings;
   /** Static API keys for machines; default from REGISTRY_API_TOKEN / REGISTRY_API_KEYS. */
@@ -91,6 +96,7 @@ export type RunningRegistry = RunningServer;
 export async function startRegistry(options: RegistryOptions): Promise<RunningRegistry> {
   const logger = options.logger ?? createLogger('registry');
   mkdirSync(options.dataDir, { recursive: true });
+  const nginx = options.nginxDataPlane ?? { settings: nginxDataPlaneSettingsFromEnv(), sync: nginxDataPlaneEnabled() };
   const scopes = new ScopesSource(options.scopesFile, logger);
   const store = await openRegistryStore({ dataDir: options.dataDir, ...(options.database ? { database: options.database } : {}) }).catch((error: unknown) => {
     scopes.close();
@@ -164,6 +170,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       verifier,
       scopes,
       internalToken,
+      nginxDataPlane: nginx.settings,
       publicJwk: signingKey.publicJwk,
       logger,
       mcpRegistrySettings,
@@ -187,10 +194,17 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);
+    const nginxSync = nginx.sync ? syncNginxDataPlane({
+      servers: createServerService(store.servers),
+      settings: nginx.settings,
+      logger,
+      render: { allowLinkLocal: linkLocalUpstreamsAllowed(), hopSecret: dataPlaneHopSecret(internalToken) },
+    }) : undefined;
     return {
       ...running,
       close: async () => {
         events.close();
+        await nginxSync?.stop();
         await running.close();
         await release();
       },

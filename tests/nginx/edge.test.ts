@@ -93,6 +93,23 @@ describe('the nginx TLS edge (nginx/templates/edge.conf.template) with real ngin
     assert.equal(response.headers.location, `https://localhost:${httpsPort}/currenttime/mcp`);
   });
 
+  test('Let\'s Encrypt challenges are answered over plain HTTP, not redirected', async () => {
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      httpRequest({ host: '127.0.0.1', port: httpPort, path: '/.well-known/acme-challenge/no-such-token', headers: { host: 'localhost' } }, resolve).once('error', reject).end();
+    });
+    response.resume();
+    assert.equal(response.statusCode, 404);
+    assert.equal(response.headers.location, undefined);
+  });
+
+  test('nginx answers its own health check over plain HTTP', async () => {
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      httpRequest({ host: '127.0.0.1', port: httpPort, path: '/nginx-health' }, resolve).once('error', reject).end();
+    });
+    assert.equal(response.statusCode, 200);
+    assert.equal(await readAll(response), 'ok\n');
+  });
+
   test('an MCP SDK client (the mcpgw CLI) reaches currenttime over TLS through the edge and the gateway', async () => {
     const url = `https://localhost:${httpsPort}/currenttime/mcp`;
     const result = await mcpgw(['client', 'call', '--url', url, '--token', stack.adminToken, '--tool', 'current_time_by_timezone', '--args', '{"tz_name":"UTC"}']);

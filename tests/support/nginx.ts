@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 
@@ -29,14 +29,33 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
+/** Debian's njs module (libnginx-mod-http-js), which the nginx data plane needs. */
+export const NJS_MODULE = '/usr/lib/nginx/modules/ngx_http_js_module.so';
+
+export function njsAvailable(): boolean {
+  return existsSync(NJS_MODULE);
+}
+
+/** The arguments that make nginx use the configuration startNginx writes in `dir` (for -t and -s reload). */
+export function nginxArguments(dir: string): string[] {
+  return ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'logs', 'error.log')];
+}
+
 /** Runs nginx in the foreground with `httpConfig` inside its http block, in `dir`, until stop(). */
-export async function startNginx(dir: string, httpConfig: string, waitForPort: number): Promise<RunningNginx> {
+export async function startNginx(dir: string, httpConfig: string, waitForPort: number, options: { main?: string } = {}): Promise<RunningNginx> {
+  const { accessLog, errorLog } = writeNginxConfig(dir, httpConfig, options);
+  return runNginx(dir, accessLog, errorLog, waitForPort);
+}
+
+/** Writes `dir`/nginx.conf (main-context lines, then `httpConfig` inside the http block) without starting nginx. */
+export function writeNginxConfig(dir: string, httpConfig: string, options: { main?: string } = {}): { accessLog: string; errorLog: string } {
   mkdirSync(path.join(dir, 'logs'), { recursive: true });
   const accessLog = path.join(dir, 'logs', 'access.log');
   const errorLog = path.join(dir, 'logs', 'error.log');
   writeFileSync(
     path.join(dir, 'nginx.conf'),
     [
+      ...(options.main === undefined ? [] : [options.main]),
       `pid ${path.join(dir, 'nginx.pid')};`,
       `error_log ${errorLog} info;`,
       'worker_processes 1;',
@@ -51,6 +70,10 @@ export async function startNginx(dir: string, httpConfig: string, waitForPort: n
       '}',
     ].join('\n'),
   );
+  return { accessLog, errorLog };
+}
+
+async function runNginx(dir: string, accessLog: string, errorLog: string, waitForPort: number): Promise<RunningNginx> {
   const check = spawnSync(NGINX_BINARY, ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', errorLog]);
   if (check.status !== 0) throw new Error(`nginx -t refused the config:\n${check.stderr.toString()}`);
   const child: ChildProcess = spawn(NGINX_BINARY, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', errorLog, '-g', 'daemon off;'], {

@@ -8,6 +8,7 @@ import type { ProviderSettings } from '@mcpgw/lib/providers/provider-settings.js
 import { protectedResourceSettings } from '@mcpgw/lib/providers/protected-resource-settings.js';
 import { startAuthServer } from '../../auth-server/src/start-auth-server.js';
 import { startRegistry, type RegistryOptions } from '../../registry/src/start-registry.js';
+import { nginxDataPlaneSettings } from '../../registry/src/nginx/nginx-data-plane-settings.js';
 import { startGateway, type GatewayOptions } from '../../gateway/src/start-gateway.js';
 import { startExampleServer } from '../../servers/src/start-example-server.js';
 import { freePort } from './free-port.js';
@@ -63,6 +64,11 @@ export interface StackOptions {
   registry?: Pick<RegistryOptions, 'login' | 'tokenVending'>;
   /** OTLP/HTTP export of the spans of the registry, auth-server and gateway. */
   tracing?: TracingSettings;
+  /**
+   * The registry keeps this nginx data plane in step with its servers (NGINX_DATAPLANE_* settings);
+   * the auth-server then listens on a port chosen beforehand, so that the rendered check can reach it.
+   */
+  nginxDataPlane?: { configFile: string; listen: string; socket: string; command: string };
 }
 
 const TEST_JWKS: JwksSettings = { timeoutMs: 1500, cooldownMs: 0, cacheMaxAgeMs: 600_000 };
@@ -84,6 +90,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       jwks: options.jwks ?? TEST_JWKS,
     };
     const tracing = options.tracing ? { tracing: options.tracing } : {};
+    const authPort = options.nginxDataPlane ? await freePort() : 0;
+    const nginxDataPlane = options.nginxDataPlane && {
+      settings: nginxDataPlaneSettings({ ...options.nginxDataPlane, authUrl: `http://127.0.0.1:${authPort}` }),
+      sync: true,
+    };
     const registry = await startRegistry({
       port: 0,
       dataDir: temp.dir,
@@ -91,12 +102,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       logger: silent(),
       internalToken,
       ...(identity ? { identity } : {}),
+      ...(nginxDataPlane ? { nginxDataPlane } : {}),
       ...options.registry,
       ...tracing,
     });
     closables.push(registry);
     const usage = { registryUrl: registry.url, internalToken, flushIntervalMs: 100 };
-    const auth = await startAuthServer({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}), ...tracing, usage });
+    const auth = await startAuthServer({ port: authPort, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}), ...tracing, usage });
     closables.push(auth);
     const gateway = await startGateway({
       port: gatewayPort,

@@ -37,6 +37,11 @@ export const CHECK_REQUEST_HEADERS = {
   body: 'x-body',
 } as const;
 
+/** The largest request body a data plane may send base64 in X-Body. */
+export const CHECK_BODY_MAX_BYTES = 1024 * 1024;
+/** Header room the auth-server allows a check request: X-Body at its largest, plus the other headers. */
+export const CHECK_MAX_HEADER_BYTES = Math.ceil((CHECK_BODY_MAX_BYTES * 4) / 3) + 64 * 1024;
+
 /** Identity headers the auth-server answers with and the gateway sets upstream. */
 export const IDENTITY_HEADERS = {
   user: 'x-user',

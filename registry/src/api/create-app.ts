@@ -22,6 +22,8 @@ import { publicRouter } from './public-router.js';
 import { ratingsRouter } from './ratings-router.js';
 import { searchRouter } from './search-router.js';
 import { registryV0Router } from './registry-v0-router.js';
+import type { NginxDataPlaneSettings } from '../nginx/nginx-data-plane-settings.js';
+import { NGINX_API_PATH, nginxRouter } from './nginx-router.js';
 import { loggerOf, requestContext } from './request-context.js';
 import { routesFeedRouter } from './routes-feed-router.js';
 import { SCOPES_API_PATH, scopesRouter } from './scopes-router.js';
@@ -43,6 +45,8 @@ export interface RegistryAppDependencies extends LoginRouterDependencies, Tokens
   verifier: TokenVerifier;
   scopes: ScopesSource;
   internalToken: string;
+  /** What GET /api/nginx/dataplane renders for. */
+  nginxDataPlane: NginxDataPlaneSettings;
   publicJwk: SigningKey['publicJwk'];
   logger: Logger;
   /** Namespace and gateway URL of the MCP Registry API and discovery documents. */
@@ -94,6 +98,7 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(IDP_API_PATH, idpAdminRouter({ ...dependencies, idpAdmin: dependencies.idpAdmin }));
   app.use(registryV0Router(dependencies));
   if (dependencies.federation) app.use(dependencies.federation);
+  app.use(NGINX_API_PATH, nginxRouter(dependencies));
   app.use((request: Request) => {
     throw new RegistryError('REGISTRY_NOT_FOUND', 404, `nothing at ${request.method} ${request.path}; the API is under ${SERVERS_API_PATH}`);
   });

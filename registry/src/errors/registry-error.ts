@@ -1,5 +1,7 @@
 /** Every error the registry answers with, besides token problems (TokenErrors from the shared module, 401). */
 export type RegistryErrorCode =
+  | 'REGISTRY_NGINX_CONFIG_INVALID'
+  | 'REGISTRY_NGINX_RELOAD_FAILED'
   | 'REGISTRY_INVALID_SERVER'
   | 'REGISTRY_INVALID_JSON'
   | 'REGISTRY_BODY_TOO_LARGE'

@@ -17,6 +17,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'agent-account': async () => (await import('./commands/agent-account-command.js')).agentAccountCommand,
   peer: async () => (await import('./commands/peer-command.js')).peerCommand,
   federation: async () => (await import('./commands/federation-command.js')).federationCommand,
+  config: async () => (await import('./commands/config-command.js')).configCommand,
+  doctor: async () => (await import('./commands/doctor-command.js')).doctorCommand,
+  nginx: async () => (await import('./commands/nginx-command.js')).nginxCommand,
 };
 
 /** Runs one mcpgw invocation and returns its exit status. */

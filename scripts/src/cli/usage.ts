@@ -19,6 +19,9 @@ Commands:
   agent-account create|list|delete  Agents' service accounts (client credentials) in the Keycloak realm
   peer …            Manage federation peers: list, add, get, update, remove, sync, status, …
   federation keygen Print a new FEDERATION_ENCRYPTION_KEY
+  config            Print or write a coding assistant's MCP config (vscode, claude, cursor)
+  doctor            Check a running installation and say what to fix
+  nginx render      Print the nginx data plane the registry renders for its servers
 
 Options:
   -h, --help        Show help; "mcpgw <command> --help" shows a command's options
@@ -181,4 +184,56 @@ export const FEDERATION_USAGE = `Usage: mcpgw federation keygen
 
 Prints a new Fernet key for FEDERATION_ENCRYPTION_KEY, which encrypts the peer tokens a registry
 stores. Keys made by Python's cryptography (Fernet.generate_key()) work the same way.
+`;
+
+export const CONFIG_USAGE = `Usage: mcpgw config vscode|claude|cursor --server PATH [--gateway URL] [--token TOKEN]
+                    [--name NAME] [--write [--file FILE]]
+
+Prints the MCP configuration a coding assistant needs for one server behind the gateway, e.g.
+  mcpgw config claude --server /currenttime --token "$(npx mcpgw token --user me --groups mcp-registry-user)"
+With --write it is merged into the assistant's project file (other servers stay):
+  vscode .vscode/mcp.json, claude .mcp.json, cursor .cursor/mcp.json
+
+Options:
+  --server PATH      The server's registered path, e.g. /currenttime (required)
+  --gateway URL      The gateway as clients reach it (default: GATEWAY_PUBLIC_URL, else http://127.0.0.1:8000)
+  --token TOKEN      Embed this bearer token. Without it VS Code prompts for the token, and Claude Code
+                     and Cursor read it from the MCPGW_TOKEN environment variable
+  --name NAME        The server's name in the assistant (default: the path, e.g. currenttime)
+  --write            Write the assistant's project file instead of printing (mode 0600 with a token)
+  --file FILE        Write this file instead of the assistant's default
+`;
+
+export const DOCTOR_USAGE = `Usage: mcpgw doctor [--registry URL] [--auth URL] [--gateway URL] [--scopes FILE] [--token TOKEN] [--json]
+
+Checks a running installation and says what to fix: the registry, auth-server and gateway answer
+/health; their clocks agree with this machine's; the registry publishes its signing keys; scopes.yml
+is valid; with a token (--token or MCPGW_TOKEN), that the registry accepts it, servers are registered
+and the gateway has their routes. A plain-HTTP gateway on another host is a warning.
+
+Options:
+  --registry URL     Default: REGISTRY_URL, else http://127.0.0.1:7860
+  --auth URL         Default: AUTH_URL, else http://127.0.0.1:8888
+  --gateway URL      Default: GATEWAY_PUBLIC_URL, else http://127.0.0.1:8000
+  --scopes FILE      Default: SCOPES_FILE, else config/scopes.yml
+  --json             Print {"ok": …, "checks": [{check, status, detail, fix}]} instead of lines
+
+Exit status: 0 nothing failed (warnings allowed), 1 a check failed, 64 usage error.
+`;
+
+export const NGINX_USAGE = `Usage: mcpgw nginx render [--script | --json] [--url URL] [--token TOKEN]
+
+Prints the nginx data plane the registry renders for its servers now (GET /api/nginx/dataplane; the
+token needs modify_service: [all]): the configuration, or with --script the njs module it imports.
+Install both where the configuration's js_import line says, then nginx -t && nginx -s reload:
+  mcpgw nginx render > /etc/nginx/conf.d/mcpgw-dataplane.conf
+  mcpgw nginx render --script > /etc/nginx/conf.d/mcpgw-dataplane.js
+A registry with NGINX_DATAPLANE_FILE set does this itself on every change. Servers the data plane
+cannot serve are named on standard error.
+
+Options:
+  --url URL          The registry (default: REGISTRY_URL, else http://127.0.0.1:7860)
+  --token TOKEN      Bearer token (default: the MCPGW_TOKEN environment variable)
+  --script           Print the njs module instead of the configuration
+  --json             Print the registry's whole answer
 `;
