@@ -14,6 +14,8 @@ import { loggerOf, requestContext } from './request-context.js';
 import { routesFeedRouter } from './routes-feed-router.js';
 import { SCOPES_API_PATH, scopesRouter } from './scopes-router.js';
 import { SERVERS_API_PATH, serversRouter } from './servers-router.js';
+import { ME_API_PATH, meRouter } from './me-router.js';
+import { uiRouter } from '../ui/ui-router.js';
 
 export interface RegistryAppDependencies {
   servers: ServerService;
@@ -39,6 +41,8 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(SERVERS_API_PATH, serversRouter(dependencies));
   app.use(SCOPES_API_PATH, scopesRouter(dependencies));
   app.use(registryV0Router(dependencies));
+  app.use(ME_API_PATH, meRouter(dependencies));
+  app.use(uiRouter({ gatewayUrl: dependencies.mcpRegistrySettings.gatewayUrl }));
   app.use((request: Request) => {
     throw new RegistryError('REGISTRY_NOT_FOUND', 404, `nothing at ${request.method} ${request.path}; the API is under ${SERVERS_API_PATH}`);
   });

@@ -19,6 +19,7 @@ export type RegistryErrorCode =
   | 'REGISTRY_SCOPES_LOCKOUT'
   | 'REGISTRY_SCOPES_NOT_FOUND'
   | 'REGISTRY_SCOPES_FILE_BROKEN'
+  | 'REGISTRY_UI_NOT_BUILT'
   | 'REGISTRY_INTERNAL';
 
 /** One validation problem: where in the submitted document (`proxy_pass_url`, `tags[1]`) and what is wrong. */

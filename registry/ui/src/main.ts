@@ -1,0 +1,92 @@
+import { el, replaceChildren } from './dom.js';
+import { currentRoute, navigate, onNavigate } from './navigation.js';
+import { renderConnectPage } from './pages/connect-page.js';
+import { renderMePage } from './pages/me-page.js';
+import { renderScopesPage } from './pages/scopes-page.js';
+import { renderServerFormPage } from './pages/server-form-page.js';
+import { renderServersPage } from './pages/servers-page.js';
+import { renderSignInPage } from './pages/sign-in-page.js';
+import { loadSignedIn, signOut } from './session.js';
+import type { Me } from './types.js';
+import { button, link, notice } from './widgets.js';
+
+const gatewayUrl = document.querySelector<HTMLMetaElement>('meta[name="mcpgw-gateway-url"]')?.content ?? '';
+const view = document.getElementById('view') as HTMLElement;
+const account = document.getElementById('account') as HTMLElement;
+let me: Me | undefined;
+
+/** The server path at the end of a route such as `/servers/edit/team/weather`. */
+function serverPathOf(route: string, prefix: string): string | undefined {
+  if (!route.startsWith(`${prefix}/`)) return undefined;
+  try {
+    return `/${route.slice(prefix.length + 1).split('/').map(decodeURIComponent).join('/')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+async function render(): Promise<void> {
+  const route = currentRoute();
+  const page = el('div', { class: 'page' });
+  replaceChildren(view, page);
+  if (route === '/sign-in') {
+    await renderSignInPage(page, () => void start('/'));
+    return;
+  }
+  if (me === undefined) {
+    navigate('/sign-in');
+    return;
+  }
+  const editPath = serverPathOf(route, '/servers/edit');
+  const connectPath = serverPathOf(route, '/connect');
+  if (route === '/' || route === '/servers') await renderServersPage(page, me);
+  else if (route === '/servers/new') await renderServerFormPage(page, undefined);
+  else if (editPath !== undefined) await renderServerFormPage(page, editPath);
+  else if (connectPath !== undefined) await renderConnectPage(page, connectPath, gatewayUrl);
+  else if (route === '/scopes') await renderScopesPage(page);
+  else if (route === '/me') renderMePage(page, me);
+  else replaceChildren(page, notice('error', 'There is no such page. '), link('/', 'Go to the servers'));
+}
+
+function renderAccount(): void {
+  if (me === undefined) {
+    replaceChildren(account, link('/sign-in', 'Sign in'));
+    return;
+  }
+  const current = me;
+  replaceChildren(
+    account,
+    link('/me', current.username, { class: 'who', title: `Groups: ${current.groups.join(', ')}` }),
+    button('Sign out', () => void leave(), { class: 'link' }),
+  );
+}
+
+async function leave(): Promise<void> {
+  try {
+    const next = await signOut();
+    me = undefined;
+    if (next !== undefined && next !== '/' && /^https?:\/\//.test(next)) {
+      location.assign(next);
+      return;
+    }
+  } catch {
+    me = undefined;
+  }
+  renderAccount();
+  navigate('/sign-in');
+}
+
+async function start(route?: string): Promise<void> {
+  try {
+    me = await loadSignedIn();
+  } catch (error) {
+    replaceChildren(view, notice('error', error instanceof Error ? error.message : String(error)));
+    return;
+  }
+  renderAccount();
+  if (route !== undefined) navigate(route);
+  else await render();
+}
+
+onNavigate(() => void render());
+void start();
