@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -19,7 +19,7 @@ const CHROMIUM_ARGS = [
 /** Why browser tests must be skipped, or false. With CI=true they always run (and fail without Chromium). */
 export function chromiumSkipReason(): string | false {
   if (process.env.CI === 'true' || existsSync(CHROMIUM_PATH)) return false;
-  return `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH; CI=true makes this a failure)`;
+  return `Chromium is not installed at ${CHROMIUM_PATH} (apt-get install chromium; CI=true makes this a failure)`;
 }
 
 /**

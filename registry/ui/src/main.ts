@@ -25,8 +25,29 @@ function serverPathOf(route: string, prefix: string): string | undefined {
   }
 }
 
+/** The header's links open pages without reloading, and mark the current one. */
+function wireNavigation(): void {
+  for (const anchor of document.querySelectorAll<HTMLAnchorElement>('a[data-route]')) {
+    anchor.addEventListener('click', (event) => {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      navigate(anchor.dataset.route ?? '/');
+    });
+  }
+}
+
+function markCurrent(route: string): void {
+  for (const anchor of document.querySelectorAll<HTMLAnchorElement>('a[data-route]')) {
+    const target = anchor.dataset.route ?? '/';
+    const current = target === '/' ? route === '/' || route.startsWith('/servers') || route.startsWith('/connect') : route.startsWith(target);
+    if (current) anchor.setAttribute('aria-current', 'page');
+    else anchor.removeAttribute('aria-current');
+  }
+}
+
 async function render(): Promise<void> {
   const route = currentRoute();
+  markCurrent(route);
   const page = el('div', { class: 'page' });
   replaceChildren(view, page);
   if (route === '/sign-in') {
@@ -88,5 +109,6 @@ async function start(route?: string): Promise<void> {
   else await render();
 }
 
+wireNavigation();
 onNavigate(() => void render());
 void start();
