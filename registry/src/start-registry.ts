@@ -15,6 +15,10 @@ import { checkMcpRegistrySettings, mcpRegistrySettingsFromEnv, type McpRegistryS
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { openRegistryStore } from './store/open-registry-store.js';
+import { loginSettingsFromEnv, type LoginSettings } from './login/login-settings.js';
+import { createOidcLoginClients } from './login/oidc-login-clients.js';
+import { createSessionManager } from './login/session-manager.js';
+import { tokenVendingSettingsFromEnv, type TokenVendingSettings } from './tokens/token-vending-settings.js';
 import type { PostgresOptions } from './store/postgres/open-postgres-pool.js';
 
 export interface RegistryOptions {
@@ -38,6 +42,10 @@ export interface RegistryOptions {
   apiKeys?: RegistryApiKeys;
   /** Namespace of MCP Registry names and the gateway's public URL; default from MCP_REGISTRY_NAMESPACE / GATEWAY_PUBLIC_URL. */
   mcpRegistry?: McpRegistrySettings;
+  /** Web login and sessions; default from SESSION_* / ADMIN_* / TRUSTED_PROXIES / REGISTRY_PUBLIC_URL. */
+  login?: LoginSettings;
+  /** POST /api/tokens lifetimes and rate; default from TOKEN_VENDING_*. */
+  tokenVending?: TokenVendingSettings;
 }
 
 export type RunningRegistry = RunningServer;
@@ -61,7 +69,9 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       await createIdentityVerifier(options.dataDir, options.tokenSettings ?? tokenSettingsFromEnv(), identity),
       options.apiKeys ?? registryApiKeysFromEnv(),
     );
-    const { publicJwk } = await loadOrCreateSigningKey(options.dataDir);
+    const signingKey = await loadOrCreateSigningKey(options.dataDir);
+    const tokenSettings = options.tokenSettings ?? tokenSettingsFromEnv();
+    const loginSettings = options.login ?? loginSettingsFromEnv(options.dataDir);
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
     const app = createApp({
@@ -70,9 +80,15 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
       verifier,
       scopes,
       internalToken,
-      publicJwk,
+      publicJwk: signingKey.publicJwk,
       logger,
       mcpRegistrySettings,
+      sessions: createSessionManager(store.sessions, loginSettings),
+      loginClients: createOidcLoginClients(identity.providers),
+      loginSettings,
+      signingKey,
+      tokenSettings,
+      tokenVending: options.tokenVending ?? tokenVendingSettingsFromEnv(),
     });
     scopes.watch();
     const running = await listen(createServer(app), options.port, options.host);

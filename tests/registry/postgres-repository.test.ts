@@ -53,7 +53,7 @@ describe('PostgreSQL store specifics', { skip }, () => {
     const versions = await query(schema, 'SELECT version FROM schema_migrations ORDER BY version');
     assert.deepEqual(versions.map((row) => row.version), Array.from({ length: LATEST_POSTGRES_SCHEMA_VERSION }, (_, i) => i + 1));
     const tables = await query(schema, 'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name', [schema.schema]);
-    assert.deepEqual(tables.map((row) => row.table_name), ['routes_version', 'schema_migrations', 'scopes_revisions', 'servers']);
+    assert.deepEqual(tables.map((row) => row.table_name), ['login_sessions', 'routes_version', 'schema_migrations', 'scopes_revisions', 'servers']);
     await stores[0]?.servers.create('/currenttime', fields());
     assert.equal((await stores[2]?.servers.get('/currenttime'))?.serverName, 'Current time');
   });

@@ -15,6 +15,10 @@ export interface OidcClient {
   shape?: (claims: Record<string, unknown>) => void;
   /** The `aud` of a token requested without a resource indicator; default the client id. */
   audience?: string;
+  /** Where the authorization code flow may return to; with any, the client may use the code, refresh and device grants. */
+  redirectUris?: string[];
+  /** A public client (no secret at the token endpoint, PKCE), as a command line is. */
+  public?: boolean;
 }
 
 export interface OidcIssuerOptions {
@@ -23,6 +27,11 @@ export interface OidcIssuerOptions {
   clients: OidcClient[];
   /** Lifetime of access tokens, seconds (default 600). */
   accessTokenTtl?: number;
+  /**
+   * People who can log in through the issuer's development login page (any password), by login
+   * name, with the claims their ID tokens carry (besides `sub`, the login name).
+   */
+  accounts?: Record<string, Record<string, unknown>>;
 }
 
 export interface OidcIssuer {
@@ -38,6 +47,8 @@ export interface OidcIssuer {
   sign(claims: Record<string, unknown>, header?: { alg?: string; kid?: string }): Promise<string>;
   /** The public JWK of the key the issuer signs with now. */
   publicJwk(): JWK;
+  /** Lets a client return to one more redirect URI (known only once the registry listens). */
+  addRedirectUri(clientId: string, uri: string): void;
   /** Starts signing with a new key; with keepOld, the old key stays published beside it. */
   rotateKeys(options: { keepOld: boolean }): Promise<void>;
   close(): Promise<void>;
@@ -68,7 +79,7 @@ export async function startOidcIssuer(options: OidcIssuerOptions): Promise<OidcI
   const issuer = `${running.url}${options.issuerPath}`;
 
   const build = (): void => {
-    const provider = new Provider(issuer, configuration(keys.map((key) => key.privateJwk), clients, options.accessTokenTtl ?? 600));
+    const provider = new Provider(issuer, configuration(keys.map((key) => key.privateJwk), clients, options.accessTokenTtl ?? 600, options.accounts ?? {}));
     handler = provider.callback();
   };
   build();
@@ -102,6 +113,12 @@ export async function startOidcIssuer(options: OidcIssuerOptions): Promise<OidcI
         .sign(key.privateJwk as Parameters<SignJWT['sign']>[0]);
     },
     publicJwk: () => current().publicJwk,
+    addRedirectUri(clientId, uri) {
+      const client = clients.get(clientId);
+      if (!client) throw new Error(`unknown client ${clientId}`);
+      client.redirectUris = [...(client.redirectUris ?? []), uri];
+      build();
+    },
     async rotateKeys({ keepOld }) {
       keys = keepOld ? [makeKey(), ...keys] : [makeKey()];
       build();
@@ -121,20 +138,38 @@ function makeKey(): SigningKey {
 
 const DEFAULT_RESOURCE = 'urn:oidc-issuer:default';
 
-function configuration(jwks: JWK[], clients: Map<string, OidcClient>, accessTokenTtl: number): Configuration {
+/** The claims an account's ID token may carry, under the `openid` scope. */
+const ACCOUNT_CLAIMS = ['sub', 'preferred_username', 'name', 'email', 'groups', 'realm_access', 'cognito:groups', 'cognito:username', 'roles', 'tid'];
+
+function configuration(jwks: JWK[], clients: Map<string, OidcClient>, accessTokenTtl: number, accounts: Record<string, Record<string, unknown>>): Configuration {
+  const interactive = [...clients.values()].some((client) => (client.redirectUris ?? []).length > 0);
   return {
     jwks: { keys: jwks },
     adapter: MemoryAdapter,
-    clients: [...clients.values()].map((client) => ({
-      client_id: client.clientId,
-      client_secret: client.clientSecret,
-      grant_types: ['client_credentials'],
-      redirect_uris: [],
-      response_types: [],
-    })),
-    ttl: { ClientCredentials: accessTokenTtl },
+    clients: [...clients.values()].map((client) =>
+      (client.redirectUris ?? []).length === 0
+        ? { client_id: client.clientId, client_secret: client.clientSecret, grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }
+        : {
+            client_id: client.clientId,
+            ...(client.public ? { token_endpoint_auth_method: 'none', application_type: 'native' } : { client_secret: client.clientSecret }),
+            grant_types: [
+              'authorization_code',
+              'refresh_token',
+              'urn:ietf:params:oauth:grant-type:device_code',
+              ...(client.public ? [] : ['client_credentials']),
+            ],
+            redirect_uris: client.redirectUris,
+            response_types: ['code'],
+          },
+    ),
+    ttl: { ClientCredentials: accessTokenTtl, AccessToken: accessTokenTtl, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600, RefreshToken: 3600, DeviceCode: 600, AuthorizationCode: 60 },
+    findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id, ...accounts[id] }) }),
+    claims: { openid: ACCOUNT_CLAIMS },
+    conformIdTokenClaims: false,
+    issueRefreshToken: async () => true,
     features: {
-      devInteractions: { enabled: false },
+      devInteractions: { enabled: interactive },
+      deviceFlow: { enabled: interactive },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -161,24 +196,30 @@ function configuration(jwks: JWK[], clients: Map<string, OidcClient>, accessToke
   };
 }
 
-/** oidc-provider's storage, in memory: enough for client credentials in tests. */
+/** oidc-provider's storage, in memory, with the lookups by uid and user code that logins need. */
 class MemoryAdapter {
   private static readonly store = new Map<string, unknown>();
+  private static readonly byUid = new Map<string, string>();
+  private static readonly byUserCode = new Map<string, string>();
   constructor(private readonly model: string) {}
   private key(id: string): string {
     return `${this.model}:${id}`;
   }
-  async upsert(id: string, payload: unknown): Promise<void> {
+  async upsert(id: string, payload: { uid?: string; userCode?: string }): Promise<void> {
     MemoryAdapter.store.set(this.key(id), payload);
+    if (payload.uid) MemoryAdapter.byUid.set(`${this.model}:${payload.uid}`, id);
+    if (payload.userCode) MemoryAdapter.byUserCode.set(`${this.model}:${payload.userCode}`, id);
   }
   async find(id: string): Promise<unknown> {
     return MemoryAdapter.store.get(this.key(id));
   }
-  async findByUserCode(): Promise<undefined> {
-    return undefined;
+  async findByUserCode(userCode: string): Promise<unknown> {
+    const id = MemoryAdapter.byUserCode.get(`${this.model}:${userCode}`);
+    return id === undefined ? undefined : this.find(id);
   }
-  async findByUid(): Promise<undefined> {
-    return undefined;
+  async findByUid(uid: string): Promise<unknown> {
+    const id = MemoryAdapter.byUid.get(`${this.model}:${uid}`);
+    return id === undefined ? undefined : this.find(id);
   }
   async consume(id: string): Promise<void> {
     const payload = MemoryAdapter.store.get(this.key(id));

@@ -19,8 +19,13 @@ declare module 'oidc-provider' {
     adapter?: new (model: string) => object;
     clients?: Array<Record<string, unknown>>;
     ttl?: Record<string, number>;
+    findAccount?: (ctx: unknown, id: string) => Promise<{ accountId: string; claims: () => Promise<Record<string, unknown>> } | undefined>;
+    claims?: Record<string, string[]>;
+    conformIdTokenClaims?: boolean;
+    issueRefreshToken?: (ctx: unknown, client: unknown, code: unknown) => Promise<boolean>;
     features?: {
       devInteractions?: { enabled: boolean };
+      deviceFlow?: { enabled: boolean };
       clientCredentials?: { enabled: boolean };
       resourceIndicators?: {
         enabled: boolean;

@@ -7,7 +7,7 @@ import type { IdentitySettings, JwksSettings } from '@mcpgw/lib/providers/identi
 import type { ProviderSettings } from '@mcpgw/lib/providers/provider-settings.js';
 import { protectedResourceSettings } from '@mcpgw/lib/providers/protected-resource-settings.js';
 import { startAuthServer } from '../../auth-server/src/start-auth-server.js';
-import { startRegistry } from '../../registry/src/start-registry.js';
+import { startRegistry, type RegistryOptions } from '../../registry/src/start-registry.js';
 import { startGateway, type GatewayOptions } from '../../gateway/src/start-gateway.js';
 import { startExampleServer } from '../../servers/src/start-example-server.js';
 import { freePort } from './free-port.js';
@@ -57,6 +57,8 @@ export interface StackOptions {
   jwks?: JwksSettings;
   /** Where the registry, auth-server and gateway log (every level); by default they log nothing. */
   logStream?: NodeJS.WritableStream;
+  /** Registry login, token vending settings. */
+  registry?: Pick<RegistryOptions, 'login' | 'tokenVending'>;
 }
 
 const TEST_JWKS: JwksSettings = { timeoutMs: 1500, cooldownMs: 0, cacheMaxAgeMs: 600_000 };
@@ -77,7 +79,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       clockSkewSeconds: 60,
       jwks: options.jwks ?? TEST_JWKS,
     };
-    const registry = await startRegistry({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), internalToken, ...(identity ? { identity } : {}) });
+    const registry = await startRegistry({
+      port: 0,
+      dataDir: temp.dir,
+      scopesFile,
+      logger: silent(),
+      internalToken,
+      ...(identity ? { identity } : {}),
+      ...options.registry,
+    });
     closables.push(registry);
     const auth = await startAuthServer({ port: 0, dataDir: temp.dir, scopesFile, logger: silent(), ...(identity ? { identity } : {}) });
     closables.push(auth);

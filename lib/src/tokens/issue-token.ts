@@ -5,6 +5,8 @@ import type { TokenSettings } from './token-settings.js';
 
 export interface TokenRequest {
   user: string;
+  /** Display name (`preferred_username`); default the user. */
+  username?: string;
   groups?: string[];
   scopes?: string[];
   clientId?: string;
@@ -26,7 +28,7 @@ export async function issueToken(key: SigningKey, settings: TokenSettings, reque
   return new SignJWT({
     groups: request.groups ?? [],
     scope: (request.scopes ?? []).join(' '),
-    preferred_username: request.user,
+    preferred_username: request.username ?? request.user,
     client_id: request.clientId ?? 'mcpgw-cli',
     token_use: 'access',
   })

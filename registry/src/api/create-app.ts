@@ -16,8 +16,11 @@ import { SCOPES_API_PATH, scopesRouter } from './scopes-router.js';
 import { SERVERS_API_PATH, serversRouter } from './servers-router.js';
 import { ME_API_PATH, meRouter } from './me-router.js';
 import { uiRouter } from '../ui/ui-router.js';
+import { loginRouter, type LoginRouterDependencies } from '../login/login-router.js';
+import { sessionContext } from '../login/session-caller.js';
+import { TOKENS_API_PATH, tokensRouter, type TokensRouterDependencies } from '../tokens/tokens-router.js';
 
-export interface RegistryAppDependencies {
+export interface RegistryAppDependencies extends LoginRouterDependencies, TokensRouterDependencies {
   servers: ServerService;
   scopesEditor: ScopesService;
   verifier: TokenVerifier;
@@ -36,6 +39,9 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestContext(logger));
+  app.use(sessionContext(dependencies.sessions));
+  app.use(loginRouter(dependencies));
+  app.use(TOKENS_API_PATH, tokensRouter(dependencies));
   app.use(publicRouter(dependencies));
   app.use(routesFeedRouter(dependencies));
   app.use(SERVERS_API_PATH, serversRouter(dependencies));

@@ -5,6 +5,7 @@ import { ingressBearerToken } from '@mcpgw/lib/tokens/bearer.js';
 import type { Identity } from '@mcpgw/lib/tokens/identity.js';
 import { refuseTokenInQuery } from '@mcpgw/lib/tokens/query-token.js';
 import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
+import { sessionIdentity } from '../login/session-caller.js';
 
 /** Who is calling, and the policy in force when the request arrived (one policy per request). */
 export interface Caller {
@@ -15,14 +16,15 @@ export interface Caller {
 
 /**
  * Verifies the bearer token of every request through it and records the caller; a missing or bad
- * token, or one sent in the query string, reaches the error handler as a TokenError (401).
+ * token, or one sent in the query string, reaches the error handler as a TokenError (401). Without
+ * a bearer token, a login session (sessionContext) identifies the caller the same way.
  */
 export function authenticateCaller(verifier: TokenVerifier, scopes: ScopesSource): RequestHandler {
   return async (request, response, next) => {
     refuseTokenInQuery(request.originalUrl);
-    const identity = await verifier.verify(
-      ingressBearerToken({ authorization: request.get('authorization'), 'x-authorization': request.get('x-authorization') }),
-    );
+    const identity =
+      sessionIdentity(request, response) ??
+      (await verifier.verify(ingressBearerToken({ authorization: request.get('authorization'), 'x-authorization': request.get('x-authorization') })));
     const policy = scopes.policy;
     const caller: Caller = { identity, scopes: resolveScopes(policy, identity.groups, identity.tokenScopes), policy };
     response.locals.caller = caller;

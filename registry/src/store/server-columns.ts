@@ -20,4 +20,5 @@ export const SERVER_COLUMN_NAMES = [
   'revision',
   'registered_at',
   'updated_at',
+  'upstream_auth',
 ] as const;

@@ -35,6 +35,8 @@ export interface ServerFields {
   source: ServerSource;
   /** The peer registry a federated entry came from; null for local entries. */
   federatedFrom: string | null;
+  /** The upstream credential, sealed (registry/src/credentials); absent or null when there is none. */
+  upstreamAuth?: string | null;
 }
 
 export interface StoredServer extends ServerFields {

@@ -59,6 +59,22 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'login sessions and sealed upstream credentials',
+    sql: `
+      CREATE TABLE login_sessions (
+        id text PRIMARY KEY,
+        user_name text NOT NULL,
+        identity json NOT NULL,
+        provider text NOT NULL,
+        created_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX login_sessions_user ON login_sessions (user_name);
+      ALTER TABLE servers ADD COLUMN upstream_auth text;
+    `,
+  },
 ];
 
 export const LATEST_POSTGRES_SCHEMA_VERSION = MIGRATIONS.length;

@@ -26,6 +26,7 @@ interface ServerRow {
   revision: number;
   registered_at: Date;
   updated_at: Date;
+  upstream_auth: string | null;
 }
 
 const COLUMN_NAMES = SERVER_COLUMN_NAMES satisfies ReadonlyArray<keyof ServerRow>;
@@ -121,6 +122,7 @@ function toParameters(server: StoredServer): unknown[] {
     server.revision,
     server.registeredAt,
     server.updatedAt,
+    server.upstreamAuth ?? null,
   ];
 }
 
@@ -146,5 +148,6 @@ function fromRow(row: ServerRow): StoredServer {
     revision: row.revision,
     registeredAt: row.registered_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
+    ...(row.upstream_auth === null ? {} : { upstreamAuth: row.upstream_auth }),
   };
 }

@@ -62,6 +62,22 @@ const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'login sessions and sealed upstream credentials',
+    sql: `
+      CREATE TABLE login_sessions (
+        id TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL,
+        identity TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX login_sessions_user ON login_sessions (user_name);
+      ALTER TABLE servers ADD COLUMN upstream_auth TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -26,6 +26,7 @@ interface ServerRow {
   revision: number;
   registered_at: string;
   updated_at: string;
+  upstream_auth: string | null;
 }
 
 const COLUMN_NAMES = SERVER_COLUMN_NAMES satisfies ReadonlyArray<keyof ServerRow>;
@@ -156,6 +157,7 @@ function toRow(server: StoredServer): ServerRow {
     revision: server.revision,
     registered_at: server.registeredAt,
     updated_at: server.updatedAt,
+    upstream_auth: server.upstreamAuth ?? null,
   };
 }
 
@@ -181,5 +183,6 @@ function fromRow(row: ServerRow): StoredServer {
     revision: row.revision,
     registeredAt: row.registered_at,
     updatedAt: row.updated_at,
+    ...(row.upstream_auth === null ? {} : { upstreamAuth: row.upstream_auth }),
   };
 }
