@@ -6,7 +6,7 @@ import { renderScopesPage } from './pages/scopes-page.js';
 import { renderServerFormPage } from './pages/server-form-page.js';
 import { renderServersPage } from './pages/servers-page.js';
 import { renderSignInPage } from './pages/sign-in-page.js';
-import { loadSignedIn, signOut } from './session.js';
+import { hasSession, loadSignedIn, signOut } from './session.js';
 import type { Me } from './types.js';
 import { button, link, notice } from './widgets.js';
 
@@ -78,7 +78,7 @@ function renderAccount(): void {
   replaceChildren(
     account,
     link('/me', current.username, { class: 'who', title: `Groups: ${current.groups.join(', ')}` }),
-    button('Sign out', () => void leave(), { class: 'link' }),
+    hasSession() ? button('Sign out', () => void leave(), { class: 'link' }) : null,
   );
 }
 

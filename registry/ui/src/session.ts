@@ -5,6 +5,13 @@ interface SessionAnswer {
   csrf_token: string;
 }
 
+let withSession = false;
+
+/** Whether the browser is signed in with a login session (rather than sending a token of its own). */
+export function hasSession(): boolean {
+  return withSession;
+}
+
 /**
  * Who is signed in: GET /api/me, and the login session's CSRF token (GET /oauth2/session) when the
  * browser signed in with a session cookie. Undefined when nobody is signed in.
@@ -19,9 +26,11 @@ export async function loadSignedIn(): Promise<Me | undefined> {
   }
   try {
     setCsrfToken((await api<SessionAnswer>('GET', '/oauth2/session')).body.csrf_token);
+    withSession = true;
   } catch {
     // signed in with a bearer token rather than a session: no CSRF token to send
     setCsrfToken(undefined);
+    withSession = false;
   }
   return me;
 }
@@ -30,5 +39,6 @@ export async function loadSignedIn(): Promise<Me | undefined> {
 export async function signOut(): Promise<string | undefined> {
   const answer = await api<{ logout_url?: string }>('POST', '/oauth2/logout', { json: {} });
   setCsrfToken(undefined);
+  withSession = false;
   return answer.body.logout_url;
 }

@@ -25,9 +25,11 @@ export async function renderConnectPage(view: HTMLElement, serverPath: string, g
       el('strong', {}, server.server_name),
       ': ',
       el('code', { class: 'gateway-url' }, target.url),
-      `. Replace ${TOKEN_PLACEHOLDER} with a gateway token (for example from `,
+      `. Replace ${TOKEN_PLACEHOLDER} with a gateway token: create one on `,
+      link('/me', 'your page'),
+      ' or with ',
       el('code', {}, 'npx mcpgw token'),
-      ').',
+      '.',
     ),
     ...assistantSnippets(target).map((snippet) => {
       const code = el('code', {}, snippet.text);

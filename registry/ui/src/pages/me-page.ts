@@ -1,6 +1,7 @@
 import { el, replaceChildren } from '../dom.js';
 import type { Me } from '../types.js';
 import { pageHeader } from '../widgets.js';
+import { tokenPanel } from './token-panel.js';
 
 /** Who the registry takes the caller for: user, groups, scopes, and what the scopes allow. */
 export function renderMePage(view: HTMLElement, me: Me): void {
@@ -23,5 +24,6 @@ export function renderMePage(view: HTMLElement, me: Me): void {
       { class: 'actions-granted' },
       ...Object.entries(me.actions).map(([action, grant]) => el('li', {}, el('code', {}, action), ': ', grant === 'all' ? 'all servers' : (grant ?? []).join(', '))),
     ),
+    tokenPanel(),
   );
 }
