@@ -2,7 +2,7 @@ import { api } from '../api-client.js';
 import { assistantSnippets, connectionTarget, TOKEN_PLACEHOLDER } from '../assistant-snippets.js';
 import { append, el, replaceChildren } from '../dom.js';
 import type { ServerEntry } from '../types.js';
-import { button, link, messageArea, type MessageArea, pageHeader } from '../widgets.js';
+import { button, link, messageArea, pageHeader } from '../widgets.js';
 
 /** The configuration to paste into a coding assistant to reach one server through the gateway. */
 export async function renderConnectPage(view: HTMLElement, serverPath: string, gatewayUrl: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { api, ApiError } from '../api-client.js';
 import { el } from '../dom.js';
-import { button, messageArea, type MessageArea, problemList } from '../widgets.js';
+import { button, problemList, type MessageArea } from '../widgets.js';
 
 /**
  * The raw YAML of scopes.yml in a text area. Saving sends the revision it was based on; the API's

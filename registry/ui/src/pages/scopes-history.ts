@@ -1,6 +1,6 @@
 import { api } from '../api-client.js';
 import { el, replaceChildren } from '../dom.js';
-import { button, confirmDialog, messageArea, type MessageArea } from '../widgets.js';
+import { button, confirmDialog, type MessageArea } from '../widgets.js';
 import { showRefusal } from './scopes-editor.js';
 
 interface RevisionSummary {

@@ -1,6 +1,6 @@
 import { api } from '../api-client.js';
 import { el, replaceChildren } from '../dom.js';
-import { messageArea, type MessageArea, pageHeader, problemList } from '../widgets.js';
+import { messageArea, pageHeader, problemList } from '../widgets.js';
 import { scopesEditor } from './scopes-editor.js';
 import { scopesHistory } from './scopes-history.js';
 
