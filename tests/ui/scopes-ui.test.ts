@@ -61,6 +61,32 @@ describe('web UI: scopes (Chromium)', { skip: chromiumSkipReason() }, () => {
     await page.close();
   });
 
+  test('groups are added, edited in place (with the refusal of an unknown scope shown at its path) and deleted', async () => {
+    const page = await openScopes();
+    const groups = page.getByRole('table', { name: 'Groups' });
+    await page.locator('#new-group-name').fill('auditors');
+    await page.locator('#new-group-scopes').fill('registry-viewer');
+    await groups.getByRole('button', { name: 'Add group' }).click();
+    await page.locator('.notice-success', { hasText: 'The group auditors is added' }).waitFor();
+    assert.match(onDisk(), /auditors:\n\s+- registry-viewer/);
+
+    const before = onDisk();
+    await groups.getByRole('button', { name: 'Edit the scopes of auditors' }).click();
+    await groups.getByRole('textbox', { name: 'Scopes of auditors' }).fill('registry-viewer, no-such-scope');
+    await groups.getByRole('button', { name: 'Save' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /group_mappings\.auditors.*: scope "no-such-scope" is not defined/);
+    assert.equal(onDisk(), before);
+
+    await page.reload();
+    await groups.getByRole('button', { name: 'Delete the group auditors' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await page.locator('.notice-success', { hasText: 'The group auditors is deleted' }).waitFor();
+    assert.doesNotMatch(onDisk(), /auditors/);
+    await page.close();
+  });
+
   test('an edit that would lock every administrator out is refused with its reason', async () => {
     const page = await openScopes();
     const before = onDisk();

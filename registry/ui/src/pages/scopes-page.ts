@@ -2,6 +2,7 @@ import { api } from '../api-client.js';
 import { el, replaceChildren } from '../dom.js';
 import { messageArea, pageHeader, problemList } from '../widgets.js';
 import { scopesEditor } from './scopes-editor.js';
+import { scopesGroups } from './scopes-groups.js';
 import { scopesHistory } from './scopes-history.js';
 
 /** GET /api/scopes as JSON. */
@@ -25,7 +26,7 @@ export async function renderScopesPage(view: HTMLElement): Promise<void> {
   const refresh = async (): Promise<void> => {
     try {
       const [current, text] = await Promise.all([api<ScopesAnswer>('GET', '/api/scopes'), api<string>('GET', '/api/scopes', { acceptYaml: true })]);
-      replaceChildren(overview, ...renderOverview(current.body));
+      replaceChildren(overview, ...renderOverview(current.body, scopesGroups(groupsOf(current.body), current.body.revision, messages, refresh)));
       replaceChildren(editorSlot, scopesEditor(text.body, current.body.revision, messages, refresh));
       replaceChildren(historySlot, await scopesHistory(current.body.revision, messages, refresh));
     } catch (error) {
@@ -35,16 +36,19 @@ export async function renderScopesPage(view: HTMLElement): Promise<void> {
   await refresh();
 }
 
-function renderOverview(scopes: ScopesAnswer): HTMLElement[] {
+function groupsOf(scopes: ScopesAnswer): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(asRecord(scopes.document?.group_mappings)).map(([group, names]) => [group, stringList(names)]));
+}
+
+function renderOverview(scopes: ScopesAnswer, groups: HTMLElement): HTMLElement[] {
   const document = scopes.document ?? {};
-  const groups = asRecord(document.group_mappings);
   const uiScopes = asRecord(document['UI-Scopes']);
   const serverScopes = Object.entries(document).filter(([key]) => key !== 'group_mappings' && key !== 'UI-Scopes');
   return [
     el('p', { class: 'muted' }, `Revision ${scopes.revision}, ${scopes.updated_at} by ${scopes.updated_by}.`),
     scopes.valid ? null : el('div', { class: 'notice notice-error', role: 'alert' }, 'The file in force does not validate; the auth-servers keep the last good version.', problemList(scopes.problems ?? [])),
     el('h2', {}, 'Groups'),
-    table(['Group', 'Scopes'], Object.entries(groups).map(([group, names]) => [group, stringList(names).join(', ')])),
+    groups,
     el('h2', {}, 'Server scopes'),
     table(
       ['Scope', 'Server', 'Methods', 'Tools'],
