@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
@@ -55,6 +55,15 @@ export function watchPage(page: Page): PageWatch {
     if (message.type() === 'error') watch.consoleErrors.push(message.text());
   });
   return watch;
+}
+
+/** Where the UI tests leave their screenshots, for a person to look at (ignored by git). */
+export const SCREENSHOTS_DIR = path.resolve('.cache/ui-screenshots');
+
+/** A full-page PNG of the page under SCREENSHOTS_DIR; answers the image. */
+export async function saveScreenshot(page: Page, name: string): Promise<Buffer> {
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  return page.screenshot({ path: path.join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
 }
 
 const UI_DIR = path.resolve('registry/ui');

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from '../support/chromium.js';
+import { chromiumSkipReason, launchChromium, saveScreenshot } from '../support/chromium.js';
 import { startUiFixture, UI_TEST_SCOPES, type UiFixture } from './support/ui-fixture.js';
 
 describe('web UI: scopes (Chromium)', { skip: chromiumSkipReason() }, () => {
@@ -53,6 +53,7 @@ describe('web UI: scopes (Chromium)', { skip: chromiumSkipReason() }, () => {
     assert.match(text, /would not validate\. Nothing was changed/);
     assert.match(text, /group_mappings\.viewers: .*array/);
     assert.match(text, /UI-Scopes\.registry-viewer: .*fly/);
+    await saveScreenshot(page, 'scopes-validation-errors');
 
     await save(page, 'group_mappings: [\n');
     await page.getByRole('alert').filter({ hasText: 'not valid YAML' }).waitFor();

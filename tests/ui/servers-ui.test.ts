@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mcpRegistrySettingsFromEnv } from '../../registry/src/services/mcp-registry/mcp-registry-settings.js';
-import { chromiumSkipReason, launchChromium, watchPage } from '../support/chromium.js';
+import { chromiumSkipReason, launchChromium, saveScreenshot, watchPage } from '../support/chromium.js';
 import { startUiFixture, type UiFixture } from './support/ui-fixture.js';
 
 const XSS_NAME = `<img src=x onerror="window.__xss='name';alert('name')">`;
@@ -48,6 +48,7 @@ describe('web UI: servers (Chromium)', { skip: chromiumSkipReason() }, () => {
     assert.equal(await time.getByRole('switch').isChecked(), true);
     assert.match(await row(page, '/team/weather').innerText(), /Weather[\s\S]*group-restricted/);
     assert.match(await page.locator('#account').innerText(), /alice/);
+    assert.equal((await saveScreenshot(page, 'servers')).subarray(1, 4).toString(), 'PNG');
     await page.close();
   });
 
@@ -93,6 +94,7 @@ describe('web UI: servers (Chromium)', { skip: chromiumSkipReason() }, () => {
     assert.equal(await page.locator('#field-proxy_pass_url').getAttribute('aria-invalid'), 'true');
     assert.equal(await page.locator('#error-server_name').isHidden(), true);
     assert.equal(new URL(page.url()).pathname, '/ui/servers/new');
+    await saveScreenshot(page, 'register-validation-errors');
     const listed = await fixture.api('GET', '/api/servers');
     assert.ok(!listed.body.servers.some((server: { server_name: string }) => server.server_name === 'Bad'));
     await page.close();
@@ -192,6 +194,7 @@ describe('web UI: servers (Chromium)', { skip: chromiumSkipReason() }, () => {
     );
     const cursor = JSON.parse(await page.getByRole('region', { name: 'Cursor' }).locator('pre').innerText()) as { mcpServers: Record<string, unknown> };
     assert.deepEqual(cursor.mcpServers.currenttime, { url, headers: { Authorization: 'Bearer <YOUR_TOKEN>' } });
+    await saveScreenshot(page, 'connect');
     await page.close();
   });
 

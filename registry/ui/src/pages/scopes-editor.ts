@@ -1,22 +1,25 @@
 import { api, ApiError } from '../api-client.js';
 import { el } from '../dom.js';
-import { button, problemList, type MessageArea } from '../widgets.js';
+import { button, messageArea, problemList, type MessageArea } from '../widgets.js';
 
 /**
  * The raw YAML of scopes.yml in a text area. Saving sends the revision it was based on; the API's
- * refusals are shown with the path of each problem, and nothing is changed.
+ * refusals are shown right above the text, with the path of each problem, and nothing is changed.
+ * A saved edit is reported on the page (`messages`), since the editor is rebuilt with the new file.
  */
 export function scopesEditor(text: string, revision: number, messages: MessageArea, refresh: () => Promise<void>): HTMLElement {
+  const refusals = messageArea();
   const area = el('textarea', { id: 'scopes-yaml', name: 'scopes-yaml', rows: 24, spellcheck: 'false', 'aria-label': 'scopes.yml' });
   area.value = text;
   const save = async (): Promise<void> => {
     messages.clear();
+    refusals.clear();
     try {
       const answer = await api<{ revision: number }>('PUT', '/api/scopes', { yaml: area.value, ifRevision: revision });
       await refresh();
       messages.show('success', `scopes.yml saved as revision ${answer.body.revision}; the auth-servers reload it.`);
     } catch (error) {
-      showRefusal(error, messages, refresh);
+      showRefusal(error, refusals, refresh);
     }
   };
   return el(
@@ -24,6 +27,7 @@ export function scopesEditor(text: string, revision: number, messages: MessageAr
     {},
     el('h2', {}, 'Edit scopes.yml'),
     el('p', { class: 'hint' }, `Editing revision ${revision}. The registry validates the file as the auth-servers do and refuses an edit that would lock every administrator out.`),
+    refusals.element,
     area,
     el('div', { class: 'actions' }, button('Save scopes.yml', () => void save(), { class: 'primary' })),
   );

@@ -1,21 +1,24 @@
 import { api } from '../api-client.js';
 import { el, replaceChildren } from '../dom.js';
-import { button, confirmDialog, splitList, type MessageArea } from '../widgets.js';
+import { button, confirmDialog, messageArea, splitList, type MessageArea } from '../widgets.js';
 import { showRefusal } from './scopes-editor.js';
 
 /**
  * The groups of scopes.yml and the scopes each maps to, each editable in place (PUT and DELETE
- * /api/scopes/groups/{group} with the revision on screen), and a row to add a group.
+ * /api/scopes/groups/{group} with the revision on screen), and a row to add a group. Refusals are
+ * shown above the table; a saved change on the page (`messages`), since the table is rebuilt.
  */
 export function scopesGroups(groups: Record<string, string[]>, revision: number, messages: MessageArea, refresh: () => Promise<void>): HTMLElement {
+  const refusals = messageArea();
   const change = async (method: 'PUT' | 'DELETE', group: string, body: object, done: string): Promise<void> => {
     messages.clear();
+    refusals.clear();
     try {
       await api(method, `/api/scopes/groups/${encodeURIComponent(group)}`, { json: { ...body, revision } });
       await refresh();
       messages.show('success', done);
     } catch (error) {
-      showRefusal(error, messages, refresh);
+      showRefusal(error, refusals, refresh);
     }
   };
 
@@ -68,9 +71,14 @@ export function scopesGroups(groups: Record<string, string[]>, revision: number,
     el('td', {}, button('Add group', () => void change('PUT', newName.value.trim(), { scopes: splitList(newScopes.value) }, `The group ${newName.value.trim()} is added.`))),
   );
   return el(
-    'table',
-    { 'aria-label': 'Groups' },
-    el('thead', {}, el('tr', {}, ...['Group', 'Scopes', ''].map((heading) => el('th', { scope: 'col' }, heading)))),
-    el('tbody', {}, ...Object.entries(groups).map(([group, scopes]) => row(group, scopes)), addRow),
+    'div',
+    {},
+    refusals.element,
+    el(
+      'table',
+      { 'aria-label': 'Groups' },
+      el('thead', {}, el('tr', {}, ...['Group', 'Scopes', ''].map((heading) => el('th', { scope: 'col' }, heading)))),
+      el('tbody', {}, ...Object.entries(groups).map(([group, scopes]) => row(group, scopes)), addRow),
+    ),
   );
 }
