@@ -18,6 +18,8 @@ import { openRegistryStore } from './store/open-registry-store.js';
 import { loginSettingsFromEnv, type LoginSettings } from './login/login-settings.js';
 import { createOidcLoginClients } from './login/oidc-login-clients.js';
 import { createSessionManager } from './login/session-manager.js';
+import { loadCredentialsKey } from './credentials/credentials-key.js';
+import { createUpstreamCredentials } from './credentials/upstream-credentials.js';
 import { tokenVendingSettingsFromEnv, type TokenVendingSettings } from './tokens/token-vending-settings.js';
 import type { PostgresOptions } from './store/postgres/open-postgres-pool.js';
 
@@ -44,6 +46,8 @@ export interface RegistryOptions {
   mcpRegistry?: McpRegistrySettings;
   /** Web login and sessions; default from SESSION_* / ADMIN_* / TRUSTED_PROXIES / REGISTRY_PUBLIC_URL. */
   login?: LoginSettings;
+  /** Seals upstream credentials; default CREDENTIALS_ENCRYPTION_KEY, else DATA_DIR/credentials-key. */
+  credentialsKey?: Buffer;
   /** POST /api/tokens lifetimes and rate; default from TOKEN_VENDING_*. */
   tokenVending?: TokenVendingSettings;
 }
@@ -75,7 +79,9 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     const internalToken = options.internalToken ?? loadInternalToken(options.dataDir);
     const mcpRegistrySettings = options.mcpRegistry ? checkMcpRegistrySettings(options.mcpRegistry) : mcpRegistrySettingsFromEnv();
     const app = createApp({
-      servers: createServerService(store.servers),
+      servers: createServerService(store.servers, createUpstreamCredentials(options.credentialsKey ?? loadCredentialsKey(options.dataDir)), (path) =>
+        logger.error({ path }, 'the upstream credential of this server does not open with the credentials key; routed without it; set it again'),
+      ),
       scopesEditor: createScopesService(store.scopesHistory, scopes),
       verifier,
       scopes,

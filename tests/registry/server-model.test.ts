@@ -69,8 +69,9 @@ for (const { backend, skip } of await registryBackends()) {
       await api.put('/api/servers/sqlite', ORIGINAL_SERVER_FILE).expect(200);
       await api.patch('/api/servers/sqlite', { num_tools: 4, auth_scheme: 'none' }).expect(200);
       assert.deepEqual(problemPaths(await api.post('/api/servers', { ...ORIGINAL_SERVER_FILE, path: '/other', auth_type: 'oauth' })), ['auth_type']);
+      // A bearer scheme needs its credential (tests/identity/upstream-credentials.test.ts).
       assert.deepEqual(problemPaths(await api.post('/api/servers', { ...ORIGINAL_SERVER_FILE, path: '/other', auth_scheme: 'bearer', num_tools: -1 })), [
-        'auth_scheme',
+        'auth_credential',
         'num_tools',
       ]);
     });

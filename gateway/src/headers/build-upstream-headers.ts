@@ -31,6 +31,8 @@ export interface UpstreamHeaderInput {
   upstreamHost: string;
   /** The length of the authorised body, when the gateway forwards a body it has read. */
   bodyLength?: number;
+  /** The route's upstream credential (normalised names): replaces the client's headers of those names. */
+  credential?: ReadonlyArray<readonly [string, string]>;
 }
 
 /**
@@ -38,6 +40,8 @@ export interface UpstreamHeaderInput {
  * `-`) is reserved is dropped whatever its spelling, then only the auth-server's identity is set.
  * The ingress token stays behind: with `X-Authorization` present, `Authorization` is the caller's
  * egress token and passes untouched; otherwise `Authorization` is the ingress token and is dropped.
+ * The route's upstream credential is set last, over any client header of the same name, except that
+ * a caller's egress token in `Authorization` (ingress in `X-Authorization`) wins over a bearer credential.
  */
 export function buildUpstreamHeaders(req: IncomingMessage, input: UpstreamHeaderInput): IncomingHttpHeaders {
   const ingressInXAuthorization = req.headers['x-authorization'] !== undefined;
@@ -52,6 +56,12 @@ export function buildUpstreamHeaders(req: IncomingMessage, input: UpstreamHeader
     headers[name] = value;
   }
   for (const [name, value] of Object.entries(input.identity)) headers[name] = value;
+  const callerEgressToken = ingressInXAuthorization && req.headers.authorization !== undefined;
+  for (const [name, value] of input.credential ?? []) {
+    if (name === 'authorization' && callerEgressToken) continue;
+    for (const present of Object.keys(headers)) if (normaliseHeaderName(present) === name) delete headers[present];
+    headers[name] = value;
+  }
 
   headers.host = input.upstreamHost;
   headers['accept-encoding'] = 'identity';

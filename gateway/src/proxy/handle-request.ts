@@ -103,6 +103,7 @@ async function handle(
     identity: grant.identity,
     requestId,
     upstreamHost: upstream.host,
+    credential: match.route.credential,
     ...(body ? { bodyLength: body.length } : {}),
   });
 

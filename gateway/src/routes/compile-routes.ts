@@ -2,6 +2,8 @@ import type { Route, RouteTable } from '@mcpgw/lib/routes/route-table.js';
 import { tryCanonicalServerPath } from '@mcpgw/lib/paths/canonical-path.js';
 import { isReservedServerPath } from '@mcpgw/lib/paths/reserved-paths.js';
 import { isBlockedUpstreamHost, linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
+import { credentialHeaderNameProblem, isHeaderValue } from '@mcpgw/lib/routes/upstream-credential-headers.js';
+import { normaliseHeaderName } from '@mcpgw/lib/check/check-contract.js';
 
 /** A route ready for the hot path: its upstream parsed once. */
 export interface CompiledRoute {
@@ -12,6 +14,8 @@ export interface CompiledRoute {
   upstream: UpstreamTarget;
   /** The route's own limit for the upstream's response headers; undefined means the gateway's default. */
   timeoutMs: number | undefined;
+  /** The upstream credential: headers (normalised names) set on every request to this upstream. */
+  credential: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface UpstreamTarget {
@@ -78,8 +82,14 @@ export function compileRoutes(
       onSkipped({ route, reason: `another route already serves ${path}` });
       continue;
     }
+    const credential = Object.entries(route.upstreamHeaders ?? {}).map(([name, value]) => [normaliseHeaderName(name), value] as const);
+    const badHeader = credential.find(([name, value]) => credentialHeaderNameProblem(name) !== undefined || !isHeaderValue(value));
+    if (badHeader !== undefined) {
+      onSkipped({ route, reason: `the upstream credential sets the header ${badHeader[0]}, which the gateway does not send` });
+      continue;
+    }
     const timeoutMs = route.timeoutSeconds == null ? undefined : route.timeoutSeconds * 1000;
-    byPath.set(path, { path, serverName: route.serverName, enabled: route.enabled, upstream, timeoutMs });
+    byPath.set(path, { path, serverName: route.serverName, enabled: route.enabled, upstream, timeoutMs, credential });
     maxDepth = Math.max(maxDepth, path.split('/').length - 1);
   }
 

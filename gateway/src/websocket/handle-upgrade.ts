@@ -64,7 +64,7 @@ async function upgrade(
   if (socket.destroyed) return;
 
   const { upstream } = match.route;
-  const headers = buildUpstreamHeaders(req, { identity: grant.identity, requestId, upstreamHost: upstream.host });
+  const headers = buildUpstreamHeaders(req, { identity: grant.identity, requestId, upstreamHost: upstream.host, credential: match.route.credential });
   headers.connection = 'Upgrade';
   headers.upgrade = req.headers.upgrade;
   const untrack = context.trackStream(() => socket.destroy());

@@ -18,6 +18,11 @@ export const routeSchema = z.object({
    * means the gateway's default. A started stream is never cut by it.
    */
   timeoutSeconds: z.number().int().positive().nullish(),
+  /**
+   * The upstream credential, opened: headers the gateway sets on every request to this upstream,
+   * after removing the client's headers of the same names. Only ever sent on the internal feed.
+   */
+  upstreamHeaders: z.record(z.string(), z.string()).optional(),
 });
 export type Route = z.infer<typeof routeSchema>;
 

@@ -3,6 +3,8 @@ import { canonicalServerPath, InvalidServerPathError } from '@mcpgw/lib/paths/ca
 import { isReservedServerPath, RESERVED_FIRST_SEGMENTS } from '@mcpgw/lib/paths/reserved-paths.js';
 import type { ServerSource, StoredServer, Visibility } from '../store/server-repository.js';
 import { isBlockedUpstreamHost, linkLocalUpstreamsAllowed } from '@mcpgw/lib/net/upstream-address-policy.js';
+import { AUTH_SCHEMES, upstreamAuthProblems, type UpstreamAuthInput, type UpstreamAuthView } from '../credentials/upstream-auth.js';
+import { describeUpstreamAuth } from '../credentials/upstream-credentials.js';
 
 /**
  * The server entry in the original MCP Gateway & Registry format (snake_case), as clients send it
@@ -89,6 +91,18 @@ const fields = {
   timeout_seconds: z.number().int('must be a whole number of seconds').min(TIMEOUT_SECONDS_RANGE.min).max(TIMEOUT_SECONDS_RANGE.max),
 };
 
+/** The upstream credential (write-only; see credentials/upstream-auth.ts); checked together by checkUpstreamAuth. */
+const authFields = {
+  auth_scheme: z.enum(AUTH_SCHEMES, { error: `must be one of ${AUTH_SCHEMES.join(', ')}` }).optional(),
+  auth_credential: z.string().min(1, 'must not be empty').optional(),
+  auth_header_name: z.string().optional(),
+  auth_headers: z.record(z.string(), z.string()).optional(),
+};
+
+function checkUpstreamAuth(value: UpstreamAuthInput, context: z.RefinementCtx): void {
+  for (const problem of upstreamAuthProblems(value)) context.addIssue({ code: 'custom', path: problem.path.split('.'), message: problem.message });
+}
+
 /**
  * Keys of the original format that this registry accepts and does not store: counts it derives
  * (num_tools from tool_list, stars from ratings), a build detail, and "no upstream credential".
@@ -98,12 +112,11 @@ const originalOnly = {
   num_stars: z.number().min(0).optional(),
   is_python: z.boolean().optional(),
   auth_type: none('auth_type').optional(),
-  auth_scheme: none('auth_scheme').optional(),
 };
 type OriginalOnlyKey = keyof typeof originalOnly;
 
 function withoutOriginalOnly<T extends Record<string, unknown>>(value: T): Omit<T, OriginalOnlyKey> {
-  const { num_tools: _tools, num_stars: _stars, is_python: _python, auth_type: _type, auth_scheme: _scheme, ...rest } = value;
+  const { num_tools: _tools, num_stars: _stars, is_python: _python, auth_type: _type, ...rest } = value;
   return rest;
 }
 
@@ -125,8 +138,10 @@ export const serverInputSchema = z
     visibility: fields.visibility.default(DEFAULT_VISIBILITY),
     allowed_groups: fields.allowed_groups.default([]),
     timeout_seconds: fields.timeout_seconds.optional(),
+    ...authFields,
     ...originalOnly,
   })
+  .superRefine(checkUpstreamAuth)
   .transform(withoutOriginalOnly);
 export type ServerInput = z.infer<typeof serverInputSchema>;
 
@@ -148,8 +163,10 @@ export const serverPatchSchema = z
     visibility: fields.visibility.optional(),
     allowed_groups: fields.allowed_groups.optional(),
     timeout_seconds: fields.timeout_seconds.nullable().optional(),
+    ...authFields,
     ...originalOnly,
   })
+  .superRefine(checkUpstreamAuth)
   .transform(withoutOriginalOnly);
 export type ServerPatch = z.infer<typeof serverPatchSchema>;
 
@@ -157,7 +174,7 @@ export type ServerPatch = z.infer<typeof serverPatchSchema>;
 export const toggleInputSchema = z.strictObject({ enabled: z.boolean().optional() });
 
 /** What the registry answers for a server; optional keys appear only when set. */
-export interface ServerEntry {
+export interface ServerEntry extends Partial<UpstreamAuthView> {
   server_name: string;
   path: string;
   proxy_pass_url: string;
@@ -199,6 +216,7 @@ export function toServerEntry(server: StoredServer): ServerEntry {
     visibility: server.visibility,
     ...(server.visibility === 'group-restricted' ? { allowed_groups: server.allowedGroups } : {}),
     ...(server.timeoutSeconds === null ? {} : { timeout_seconds: server.timeoutSeconds }),
+    ...describeUpstreamAuth(server.upstreamAuth),
     source: server.source,
     ...(server.federatedFrom === null ? {} : { federated_from: server.federatedFrom }),
     revision: server.revision,

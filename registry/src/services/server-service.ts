@@ -1,6 +1,8 @@
 import type { Route, RouteTable } from '@mcpgw/lib/routes/route-table.js';
 import { revisionConflict, serverFederated, serverNotFound } from '../errors/registry-error.js';
 import type { ServerFields, ServerRepository, StoredServer } from '../store/server-repository.js';
+import { credentialOf, type UpstreamAuthInput } from '../credentials/upstream-auth.js';
+import type { UpstreamCredentials } from '../credentials/upstream-credentials.js';
 import { checkVisibility } from './check-visibility.js';
 import { toServerEntry, type ServerEntry, type ServerInput, type ServerPatch } from './server-format.js';
 import { isVisibleTo, type ServerViewer } from './server-visibility.js';
@@ -33,7 +35,38 @@ export interface ServerService {
 
 type OwnFields = Omit<ServerFields, 'source' | 'federatedFrom'>;
 
-export function createServerService(repository: ServerRepository): ServerService {
+/**
+ * `credentials` seals the upstream credentials of entries and opens them for the route table; an
+ * entry that cannot be opened (another key) is routed without its credential and reported to `onSealBroken`.
+ */
+export function createServerService(
+  repository: ServerRepository,
+  credentials?: UpstreamCredentials,
+  onSealBroken: (path: string) => void = () => undefined,
+): ServerService {
+  /** The stored credential an entry asks for: {} to keep the current one. */
+  const authChange = (path: string, input: UpstreamAuthInput): { upstreamAuth?: string | null } => {
+    const credential = credentialOf(input);
+    if (credential === undefined) return {};
+    if (credential === null) return { upstreamAuth: null };
+    if (credentials === undefined) throw new Error('this registry was started without a credentials key');
+    return { upstreamAuth: credentials.seal(path, credential) };
+  };
+  const routeOf = (server: StoredServer): Route => {
+    let upstreamHeaders: Record<string, string> | undefined;
+    if (server.upstreamAuth != null) {
+      upstreamHeaders = credentials?.headersOf(server.path, server.upstreamAuth);
+      if (upstreamHeaders === undefined) onSealBroken(server.path);
+    }
+    return {
+      path: server.path,
+      proxyPassUrl: server.proxyPassUrl,
+      enabled: server.enabled,
+      serverName: server.serverName,
+      ...(server.timeoutSeconds === null ? {} : { timeoutSeconds: server.timeoutSeconds }),
+      ...(upstreamHeaders === undefined ? {} : { upstreamHeaders }),
+    };
+  };
   const found = (path: string, server: StoredServer | undefined): ServerEntry => {
     if (server === undefined) throw serverNotFound(path);
     return toServerEntry(server);
@@ -61,13 +94,14 @@ export function createServerService(repository: ServerRepository): ServerService
     register: async (input, provenance) => {
       checkVisibility(input.visibility, input.allowed_groups);
       const source = provenance === undefined ? { source: 'local' as const, federatedFrom: null } : { source: 'federated' as const, ...provenance };
-      return toServerEntry(await repository.create(input.path, { ...fieldsOf(input), ...source }));
+      return toServerEntry(await repository.create(input.path, { ...fieldsOf(input), ...authChange(input.path, input), ...source }));
     },
     replace: async (path, input, options = {}) => {
       checkVisibility(input.visibility, input.allowed_groups);
-      return found(path, await edit(path, options, () => fieldsOf(input)));
+      return found(path, await edit(path, options, () => ({ ...fieldsOf(input), ...authChange(path, input) })));
     },
-    patch: async (path, patch, options = {}) => found(path, await edit(path, options, (current) => changesOf(patch, current))),
+    patch: async (path, patch, options = {}) =>
+      found(path, await edit(path, options, (current) => ({ ...changesOf(patch, current), ...authChange(path, patch) }))),
     toggle: async (path, enabled, options = {}) =>
       found(path, await edit(path, options, (current) => ({ enabled: enabled ?? !current.enabled }))),
     remove: async (path) => {
@@ -81,16 +115,6 @@ export function createServerService(repository: ServerRepository): ServerService
       const servers = await repository.list();
       return { version, routes: servers.map(routeOf) };
     },
-  };
-}
-
-function routeOf(server: StoredServer): Route {
-  return {
-    path: server.path,
-    proxyPassUrl: server.proxyPassUrl,
-    enabled: server.enabled,
-    serverName: server.serverName,
-    ...(server.timeoutSeconds === null ? {} : { timeoutSeconds: server.timeoutSeconds }),
   };
 }
 
