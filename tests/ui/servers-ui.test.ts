@@ -100,6 +100,41 @@ describe('web UI: servers (Chromium)', { skip: chromiumSkipReason() }, () => {
     await page.close();
   });
 
+  test('an upstream credential is typed once, kept through edits and never shown again', async () => {
+    const secret = 'upstream-secret-0123456789';
+    const page = await admin.newPage();
+    await page.goto(`${fixture.registry.url}/ui/servers/new`);
+    await page.locator('#field-server_name').fill('Vault');
+    await page.locator('#field-path').fill('/vault');
+    await page.locator('#field-proxy_pass_url').fill('http://127.0.0.1:8107/');
+    await page.locator('#field-auth_scheme').selectOption('api_key');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.locator('#error-auth_credential').waitFor();
+    assert.match(await page.locator('#error-auth_credential').innerText(), /required/);
+    assert.equal((await fixture.api('GET', '/api/servers/vault')).status, 404);
+
+    await page.locator('#field-auth_scheme').selectOption('bearer');
+    await page.locator('#field-auth_credential').fill(secret);
+    await page.getByRole('button', { name: 'Register' }).click();
+    await row(page, '/vault').waitFor();
+    const stored = await fixture.api('GET', '/api/servers/vault');
+    assert.equal(stored.body.auth_scheme, 'bearer');
+    assert.equal(stored.body.auth_credential_set, true);
+    assert.doesNotMatch(JSON.stringify(stored.body), new RegExp(secret));
+
+    await page.goto(`${fixture.registry.url}/ui/servers/edit/vault`);
+    await page.locator('#credential-state', { hasText: 'A bearer credential is set' }).waitFor();
+    assert.equal(await page.locator('#field-auth_credential').inputValue(), '');
+    await page.locator('#field-description').fill('Keeps secrets');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await row(page, '/vault').waitFor();
+    const edited = await fixture.api('GET', '/api/servers/vault');
+    assert.equal(edited.body.description, 'Keeps secrets');
+    assert.equal(edited.body.auth_credential_set, true);
+    assert.doesNotMatch(await page.content(), new RegExp(secret));
+    await page.close();
+  });
+
   test('the switch disables and enables a server', async () => {
     const page = await openServers();
     const toggle = row(page, '/currenttime').getByRole('switch');

@@ -3,6 +3,8 @@ import { el, replaceChildren } from '../dom.js';
 import { navigate } from '../navigation.js';
 import type { ServerEntry } from '../types.js';
 import { button, link, messageArea, type MessageArea, pageHeader, problemList, splitList } from '../widgets.js';
+import { credentialFields, type CredentialFields } from './credential-fields.js';
+import { formRow } from './form-row.js';
 import { flashOnServersPage } from './servers-page.js';
 
 const TRANSPORTS = ['streamable-http', 'sse', 'websocket'] as const;
@@ -22,6 +24,7 @@ interface FormFields {
     timeout_seconds: HTMLInputElement;
   };
   transports: Map<string, HTMLInputElement>;
+  credential: CredentialFields;
   errors: Map<string, HTMLElement>;
 }
 
@@ -121,13 +124,7 @@ function fieldOf(problemPath: string): string {
 
 function buildForm(editing: boolean): FormFields {
   const errors = new Map<string, HTMLElement>();
-  const row = (name: string, label: string, control: HTMLElement, hint?: string): HTMLElement => {
-    control.id = `field-${name}`;
-    const error = el('p', { class: 'field-error', id: `error-${name}`, hidden: true, 'aria-live': 'polite' });
-    errors.set(name, error);
-    control.setAttribute('aria-describedby', `error-${name}${hint ? ` hint-${name}` : ''}`);
-    return el('div', { class: 'field' }, el('label', { for: `field-${name}` }, label), control, error, hint ? el('p', { class: 'hint', id: `hint-${name}` }, hint) : null);
-  };
+  const row = (name: string, label: string, control: HTMLElement, hint?: string): HTMLElement => formRow(errors, name, label, control, hint);
   const inputs = {
     server_name: el('input', { type: 'text', name: 'server_name', autocomplete: 'off' }),
     path: el('input', { type: 'text', name: 'path', placeholder: '/team/weather', readonly: editing, autocomplete: 'off' }),
@@ -144,6 +141,7 @@ function buildForm(editing: boolean): FormFields {
   errors.set('supported_transports', transportError);
   const enabledError = el('p', { class: 'field-error', id: 'error-enabled', hidden: true });
   errors.set('enabled', enabledError);
+  const credential = credentialFields(errors, editing);
   const form = el(
     'form',
     { class: 'server-form', novalidate: true },
@@ -163,9 +161,10 @@ function buildForm(editing: boolean): FormFields {
     row('allowed_groups', 'Allowed groups', inputs.allowed_groups, 'For group-restricted servers; comma-separated.'),
     el('div', { class: 'field' }, el('label', { class: 'inline' }, inputs.enabled, ' Enabled'), enabledError),
     row('timeout_seconds', 'Time-out (seconds)', inputs.timeout_seconds),
+    credential.element,
     el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary' }, editing ? 'Save' : 'Register')),
   );
-  return { form, inputs, transports, errors };
+  return { form, inputs, transports, credential, errors };
 }
 
 function fill(fields: FormFields, server: ServerEntry): void {
@@ -180,6 +179,7 @@ function fill(fields: FormFields, server: ServerEntry): void {
   inputs.enabled.checked = server.enabled;
   inputs.timeout_seconds.value = server.timeout_seconds === undefined ? '' : String(server.timeout_seconds);
   for (const [transport, box] of fields.transports) box.checked = server.supported_transports.includes(transport);
+  fields.credential.fill(server);
 }
 
 /** The form as a server entry (registration) or a patch of the fields the form shows (edit). */
@@ -195,6 +195,7 @@ function collect(fields: FormFields, editing: boolean): Record<string, unknown> 
     visibility: inputs.visibility.value,
     allowed_groups: splitList(inputs.allowed_groups.value),
     enabled: inputs.enabled.checked,
+    ...fields.credential.collect(),
   };
   if (!editing) document.path = inputs.path.value.trim();
   if (timeout !== '') document.timeout_seconds = Number(timeout);
