@@ -110,6 +110,7 @@ function showError(error: unknown, fields: FormFields, messages: MessageArea, re
       continue;
     }
     slot.hidden = false;
+    if (slot.parentElement?.classList.contains('field')) slot.parentElement.hidden = false;
     slot.append(el('span', {}, problem.path.includes('[') || problem.path.includes('.') ? `${problem.path}: ${problem.message}` : problem.message), ' ');
     slot.previousElementSibling?.setAttribute('aria-invalid', 'true');
   }
@@ -142,6 +143,12 @@ function buildForm(editing: boolean): FormFields {
   const enabledError = el('p', { class: 'field-error', id: 'error-enabled', hidden: true });
   errors.set('enabled', enabledError);
   const credential = credentialFields(errors, editing);
+  const allowedGroupsRow = row('allowed_groups', 'Allowed groups', inputs.allowed_groups, 'Who may see a group-restricted server; comma-separated.');
+  const showAllowedGroups = (): void => {
+    allowedGroupsRow.hidden = inputs.visibility.value !== 'group-restricted' && inputs.allowed_groups.value.trim() === '';
+  };
+  inputs.visibility.addEventListener('change', showAllowedGroups);
+  showAllowedGroups();
   const form = el(
     'form',
     { class: 'server-form', novalidate: true },
@@ -158,7 +165,7 @@ function buildForm(editing: boolean): FormFields {
       transportError,
     ),
     row('visibility', 'Visibility', inputs.visibility),
-    row('allowed_groups', 'Allowed groups', inputs.allowed_groups, 'For group-restricted servers; comma-separated.'),
+    allowedGroupsRow,
     el('div', { class: 'field' }, el('label', { class: 'inline' }, inputs.enabled, ' Enabled'), enabledError),
     row('timeout_seconds', 'Time-out (seconds)', inputs.timeout_seconds),
     credential.element,
@@ -180,6 +187,7 @@ function fill(fields: FormFields, server: ServerEntry): void {
   inputs.timeout_seconds.value = server.timeout_seconds === undefined ? '' : String(server.timeout_seconds);
   for (const [transport, box] of fields.transports) box.checked = server.supported_transports.includes(transport);
   fields.credential.fill(server);
+  inputs.visibility.dispatchEvent(new Event('change'));
 }
 
 /** The form as a server entry (registration) or a patch of the fields the form shows (edit). */
