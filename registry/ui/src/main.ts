@@ -110,5 +110,10 @@ async function start(route?: string): Promise<void> {
 }
 
 wireNavigation();
-onNavigate(() => void render());
+onNavigate(() => {
+  void render().then(() => {
+    // After a page change, keyboard and screen reader users start at the new page's heading.
+    view.querySelector<HTMLElement>('h1')?.focus();
+  });
+});
 void start();

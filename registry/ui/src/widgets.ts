@@ -79,9 +79,10 @@ export function confirmDialog(question: Child | Child[], confirmText: string): P
   });
 }
 
-/** A heading with actions beside it. */
+/** A page's heading with actions beside it; it names the window too. */
 export function pageHeader(title: string, ...actions: Child[]): HTMLElement {
-  return el('div', { class: 'page-header' }, el('h1', {}, title), el('div', { class: 'actions' }, ...actions));
+  document.title = `${title} · MCP Gateway Registry`;
+  return el('div', { class: 'page-header' }, el('h1', { tabindex: -1 }, title), el('div', { class: 'actions' }, ...actions));
 }
 
 /** Comma-separated text as a list, blanks dropped. */
