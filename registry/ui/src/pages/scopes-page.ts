@@ -41,9 +41,9 @@ function groupsOf(scopes: ScopesAnswer): Record<string, string[]> {
 }
 
 function renderOverview(scopes: ScopesAnswer, groups: HTMLElement): HTMLElement[] {
-  const document = scopes.document ?? {};
-  const uiScopes = asRecord(document['UI-Scopes']);
-  const serverScopes = Object.entries(document).filter(([key]) => key !== 'group_mappings' && key !== 'UI-Scopes');
+  const file = scopes.document ?? {};
+  const uiScopes = asRecord(file['UI-Scopes']);
+  const serverScopes = Object.entries(file).filter(([key]) => key !== 'group_mappings' && key !== 'UI-Scopes');
   return [
     el('p', { class: 'muted' }, `Revision ${scopes.revision}, ${scopes.updated_at} by ${scopes.updated_by}.`),
     scopes.valid ? null : el('div', { class: 'notice notice-error', role: 'alert' }, 'The file in force does not validate; the auth-servers keep the last good version.', problemList(scopes.problems ?? [])),

@@ -59,14 +59,14 @@ export async function renderServerFormPage(view: HTMLElement, existingPath: stri
   const submit = async (): Promise<void> => {
     clearErrors(fields);
     messages.clear();
-    const document = collect(fields, editing);
+    const entry = collect(fields, editing);
     try {
       if (editing) {
-        await api('PATCH', `/api/servers${existingPath}`, { json: document, ...(revision === undefined ? {} : { ifRevision: revision }) });
-        flashOnServersPage('success', `${String(document.server_name)} was saved.`);
+        await api('PATCH', `/api/servers${existingPath}`, { json: entry, ...(revision === undefined ? {} : { ifRevision: revision }) });
+        flashOnServersPage('success', `${String(entry.server_name)} was saved.`);
       } else {
-        await api('POST', '/api/servers', { json: document });
-        flashOnServersPage('success', `${String(document.server_name)} was registered at ${fields.inputs.path.value.trim()}.`);
+        await api('POST', '/api/servers', { json: entry });
+        flashOnServersPage('success', `${String(entry.server_name)} was registered at ${fields.inputs.path.value.trim()}.`);
       }
       navigate('/');
     } catch (error) {
@@ -194,7 +194,7 @@ function fill(fields: FormFields, server: ServerEntry): void {
 function collect(fields: FormFields, editing: boolean): Record<string, unknown> {
   const { inputs } = fields;
   const timeout = inputs.timeout_seconds.value.trim();
-  const document: Record<string, unknown> = {
+  const entry: Record<string, unknown> = {
     server_name: inputs.server_name.value,
     proxy_pass_url: inputs.proxy_pass_url.value.trim(),
     description: inputs.description.value,
@@ -205,10 +205,10 @@ function collect(fields: FormFields, editing: boolean): Record<string, unknown> 
     enabled: inputs.enabled.checked,
     ...fields.credential.collect(),
   };
-  if (!editing) document.path = inputs.path.value.trim();
-  if (timeout !== '') document.timeout_seconds = Number(timeout);
-  else if (editing) document.timeout_seconds = null;
-  return document;
+  if (!editing) entry.path = inputs.path.value.trim();
+  if (timeout !== '') entry.timeout_seconds = Number(timeout);
+  else if (editing) entry.timeout_seconds = null;
+  return entry;
 }
 
 function clearErrors(fields: FormFields): void {
