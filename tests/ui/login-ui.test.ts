@@ -3,9 +3,22 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADMIN, startLoginRegistry, type LoginRegistry } from '../identity/support/login-registry.js';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pino } from 'pino';
+import { JWKS_DEFAULTS } from '@mcpgw/lib/providers/identity-settings.js';
+import { makeLoginSettings } from '../../registry/src/login/login-settings.js';
+import { startRegistry, type RunningRegistry } from '../../registry/src/start-registry.js';
+import { ADMIN } from '../identity/support/login-registry.js';
+import { providersFromYaml } from '../identity/support/providers.js';
 import { chromiumSkipReason, launchChromium, watchPage } from '../support/chromium.js';
+import { startOidcIssuer, type OidcIssuer } from '../support/oidc-issuer.js';
+import { makeTempDir } from '../support/temp-dir.js';
+import { TokenMint } from '../support/tokens.js';
 import { UI_TEST_SCOPES } from './support/ui-fixture.js';
+
+const WEB_CLIENT = { clientId: 'registry-web', clientSecret: 'web-secret' };
 
 /** A page on another origin (another port of 127.0.0.1) that posts a form to the registry as soon as it loads. */
 function attackerPage(registryUrl: string): string {
@@ -24,11 +37,14 @@ function attackerPage(registryUrl: string): string {
 
 describe('web UI: sign-in and CSRF (Chromium)', { skip: chromiumSkipReason() }, () => {
   let browser: Browser;
-  let registry: LoginRegistry;
+  let idp: OidcIssuer;
+  let registry: RunningRegistry;
+  let mint: TokenMint;
   let attacker: Server;
   let attackerUrl: string;
+  const temp = makeTempDir('mcpgw-ui-login-');
 
-  const adminToken = () => registry.mint.token('root', ['admins']);
+  const adminToken = () => mint.token('root', ['admins']);
   const api = async (method: string, apiPath: string, body?: unknown) => {
     const response = await fetch(`${registry.url}${apiPath}`, {
       method,
@@ -38,9 +54,33 @@ describe('web UI: sign-in and CSRF (Chromium)', { skip: chromiumSkipReason() }, 
     return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
   };
 
+  /** A registry with both logins: the local administrator (group admins) and an OpenID provider whose carol is in admins. */
   before(async () => {
     browser = await launchChromium();
-    registry = await startLoginRegistry({ admin: { ...ADMIN, groups: ['admins'] } }, { scopes: UI_TEST_SCOPES });
+    idp = await startOidcIssuer({ issuerPath: '/realms/ui', clients: [WEB_CLIENT], accounts: { carol: { preferred_username: 'carol', groups: ['admins'] } } });
+    const scopesFile = path.join(temp.dir, 'scopes.yml');
+    writeFileSync(scopesFile, UI_TEST_SCOPES);
+    const providers = providersFromYaml(`
+providers:
+  company:
+    enabled: true
+    display_name: Company IdP
+    issuer: ${idp.issuer}
+    client_id: ${WEB_CLIENT.clientId}
+    client_secret: ${WEB_CLIENT.clientSecret}
+`);
+    registry = await startRegistry({
+      port: 0,
+      dataDir: temp.dir,
+      scopesFile,
+      logger: pino({ level: 'silent' }),
+      internalToken: randomBytes(24).toString('hex'),
+      identity: { providers, loginOnly: [], gatewayPublicUrl: 'http://127.0.0.1:8000', clockSkewSeconds: 60, jwks: JWKS_DEFAULTS },
+      apiKeys: { keys: [], groups: [] },
+      login: makeLoginSettings({ sessionSecret: randomBytes(32), admin: { ...ADMIN, groups: ['admins'] } }),
+    });
+    idp.addRedirectUri(WEB_CLIENT.clientId, `${registry.url}/oauth2/callback/company`);
+    mint = await TokenMint.forDataDir(temp.dir);
     assert.equal((await api('POST', '/api/servers', { server_name: 'Current time', path: '/currenttime', proxy_pass_url: 'http://127.0.0.1:8101/' })).status, 201);
     attacker = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(attackerPage(registry.url));
@@ -52,6 +92,8 @@ describe('web UI: sign-in and CSRF (Chromium)', { skip: chromiumSkipReason() }, 
     await browser?.close();
     await new Promise((resolve) => attacker?.close(resolve));
     await registry?.close();
+    await idp?.close();
+    temp.remove();
   });
 
   /** A fresh browser context signed in through the sign-in page with the local administrator. */
@@ -80,10 +122,33 @@ describe('web UI: sign-in and CSRF (Chromium)', { skip: chromiumSkipReason() }, 
 
     await page.locator('#login-password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('table.servers tbody tr').first().waitFor();
+    await page.locator('#scopes-yaml').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/ui/scopes');
     assert.match(await page.locator('#account').innerText(), /admin/);
     const session = (await context.cookies()).find((cookie) => cookie.name === 'mcpgw_session');
     assert.equal(session?.httpOnly, true);
+    await context.close();
+  });
+
+  test('a person signs in through the identity provider and comes back to the page they asked for', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${registry.url}/ui/connect/currenttime`);
+    await page.getByRole('link', { name: 'Sign in with Company IdP' }).click();
+    await page.waitForURL((url) => url.href.startsWith(idp.issuer));
+    await page.locator('input[name="login"]').fill('carol');
+    await page.locator('input[name="password"]').fill('any password');
+    await page.locator('button[type="submit"]').click();
+    // The provider may ask for consent once before it sends the browser back.
+    for (let step = 0; step < 3 && !page.url().startsWith(registry.url); step += 1) {
+      await page.locator('button[type="submit"]').click();
+      await page.waitForLoadState();
+    }
+    await page.getByRole('region', { name: 'VS Code' }).waitFor();
+    assert.equal(new URL(page.url()).pathname, '/ui/connect/currenttime');
+    assert.match(await page.locator('#account').innerText(), /carol/);
+    await page.goto(`${registry.url}/ui/me`);
+    assert.match(await page.locator('dl.identity').innerText(), /carol[\s\S]*admins/);
     await context.close();
   });
 

@@ -1,5 +1,5 @@
 import { el, replaceChildren } from './dom.js';
-import { currentRoute, navigate, onNavigate } from './navigation.js';
+import { currentRoute, navigate, onNavigate, uiUrl } from './navigation.js';
 import { renderConnectPage } from './pages/connect-page.js';
 import { renderMePage } from './pages/me-page.js';
 import { renderScopesPage } from './pages/scopes-page.js';
@@ -51,11 +51,11 @@ async function render(): Promise<void> {
   const page = el('div', { class: 'page' });
   replaceChildren(view, page);
   if (route === '/sign-in') {
-    await renderSignInPage(page, () => void start('/'));
+    await renderSignInPage(page, (next) => void start(next));
     return;
   }
   if (me === undefined) {
-    navigate('/sign-in');
+    navigate(route === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(uiUrl(route))}`);
     return;
   }
   const editPath = serverPathOf(route, '/servers/edit');

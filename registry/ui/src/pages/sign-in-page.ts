@@ -1,5 +1,6 @@
 import { api, ApiError, setCsrfToken } from '../api-client.js';
 import { append, el, replaceChildren } from '../dom.js';
+import { UI_BASE } from '../navigation.js';
 import { link, messageArea, pageHeader, type MessageArea } from '../widgets.js';
 
 interface ProvidersAnswer {
@@ -9,9 +10,11 @@ interface ProvidersAnswer {
 
 /**
  * Signing in: a button per identity provider (the registry runs the login and comes back with a
- * session cookie) and, when it is on, the local administrator's user name and password.
+ * session cookie) and, when it is on, the local administrator's user name and password. Either way
+ * the browser returns to the page of the UI it wanted (`?next=/ui/...`).
  */
-export async function renderSignInPage(view: HTMLElement, onSignedIn: () => void): Promise<void> {
+export async function renderSignInPage(view: HTMLElement, onSignedIn: (route: string) => void): Promise<void> {
+  const next = nextPage();
   const messages = messageArea();
   replaceChildren(view, pageHeader('Sign in'), messages.element);
   let answer: ProvidersAnswer;
@@ -24,8 +27,10 @@ export async function renderSignInPage(view: HTMLElement, onSignedIn: () => void
   const providers = answer.providers.filter((provider) => /^\/[^/\\]/.test(provider.login_url));
   append(
     view,
-    ...providers.map((provider) => el('p', {}, el('a', { class: 'button primary', href: provider.login_url }, `Sign in with ${provider.display_name}`))),
-    answer.local_login ? adminForm(messages, onSignedIn) : null,
+    ...providers.map((provider) =>
+      el('p', {}, el('a', { class: 'button primary', href: `${provider.login_url}?next=${encodeURIComponent(next)}` }, `Sign in with ${provider.display_name}`)),
+    ),
+    answer.local_login ? adminForm(messages, () => onSignedIn(next.slice(UI_BASE.length) || '/')) : null,
     providers.length === 0 && !answer.local_login ? el('p', {}, 'No login is configured; set ADMIN_USER and ADMIN_PASSWORD or an identity provider.') : null,
     el('p', {}, link('/', 'Back to the registry')),
   );
@@ -54,4 +59,10 @@ function adminForm(messages: MessageArea, onSignedIn: () => void): HTMLFormEleme
       .catch((error: unknown) => messages.show('error', error instanceof Error ? error.message : String(error)));
   });
   return form;
+}
+
+/** The page of the UI to return to after signing in: `?next=` when it is a page of the UI, else the start. */
+function nextPage(): string {
+  const next = new URLSearchParams(location.search).get('next') ?? '';
+  return /^\/ui\/[A-Za-z0-9._~\/-]*$/.test(next) && !next.includes('//') && !next.startsWith(`${UI_BASE}/sign-in`) ? next : `${UI_BASE}/`;
 }
