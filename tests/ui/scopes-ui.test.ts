@@ -43,6 +43,30 @@ describe('web UI: scopes (Chromium)', { skip: chromiumSkipReason() }, () => {
     await page.close();
   });
 
+  test('markup in scopes.yml (group names, comments) is shown as text and runs nothing', async () => {
+    const group = `<img src=x onerror="window.__xss=1">`;
+    const marked = UI_TEST_SCOPES.replace('viewers: [registry-viewer]', `viewers: [registry-viewer]\n  '${group}': [registry-viewer]`) + '# <script>window.__xss=2</script>\n';
+    const put = await fetch(`${fixture.registry.url}/api/scopes`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await fixture.registry.mint.token('bob', ['admins'])}`, 'content-type': 'application/yaml', 'if-match': `"${await revision()}"` },
+      body: marked,
+    });
+    assert.equal(put.status, 200, await put.text());
+    const page = await openScopes();
+    const groups = page.getByRole('table', { name: 'Groups' });
+    assert.equal(await groups.getByRole('cell', { name: group, exact: true }).count(), 1);
+    assert.equal(await page.locator('#scopes-yaml').inputValue(), marked);
+    assert.equal(await page.locator('main img, main script').count(), 0);
+    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    const restore = await fetch(`${fixture.registry.url}/api/scopes`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await fixture.registry.mint.token('bob', ['admins'])}`, 'content-type': 'application/yaml', 'if-match': `"${await revision()}"` },
+      body: UI_TEST_SCOPES,
+    });
+    assert.equal(restore.status, 200);
+    await page.close();
+  });
+
   test('an invalid edit shows each problem with its path and changes nothing', async () => {
     const page = await openScopes();
     const before = { text: onDisk(), revision: await revision() };
@@ -125,6 +149,7 @@ describe('web UI: scopes (Chromium)', { skip: chromiumSkipReason() }, () => {
     await history.getByRole('row').filter({ hasText: `${opened + 2} (in force)` }).waitFor();
     const earlier = history.getByRole('row').filter({ has: page.getByRole('cell', { name: String(opened + 1), exact: true }) });
     await earlier.getByRole('button', { name: 'Show' }).click();
+    await page.locator('pre.revision-text', { hasText: 'touched by someone else' }).waitFor();
     assert.equal((await page.locator('pre.revision-text').innerText()).trimEnd(), touched.trimEnd());
     await earlier.getByRole('button', { name: 'Roll back' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
