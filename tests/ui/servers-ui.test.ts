@@ -59,6 +59,12 @@ describe('web UI: servers (Chromium)', { skip: chromiumSkipReason() }, () => {
     assert.equal(await row(page, '/team/weather').isVisible(), true);
     await page.locator('#server-filter').fill('nothing matches this');
     assert.match(await page.locator('p.empty').innerText(), /No server matches/);
+
+    assert.equal((await fixture.api('POST', '/api/servers', { server_name: 'Late', path: '/late', proxy_pass_url: 'http://127.0.0.1:8108/', description: 'nothing matches this' })).status, 201);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await row(page, '/late').waitFor();
+    assert.equal(await row(page, '/currenttime').isHidden(), true, 'the filter still applies after a refresh');
+    assert.equal((await fixture.api('DELETE', '/api/servers/late')).status, 204);
     await page.close();
   });
 

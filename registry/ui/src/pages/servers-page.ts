@@ -30,7 +30,11 @@ export async function renderServersPage(view: HTMLElement, me: Me | undefined): 
   const empty = el('p', { class: 'empty', hidden: true });
   replaceChildren(
     view,
-    pageHeader('Servers', may(me, 'register_service') ? link('/servers/new', 'Register a server', { class: 'button primary' }) : null),
+    pageHeader(
+      'Servers',
+      button('Refresh', () => void load()),
+      may(me, 'register_service') ? link('/servers/new', 'Register a server', { class: 'button primary' }) : null,
+    ),
     messages.element,
     filter,
     table,
