@@ -58,6 +58,14 @@ describe('local administrator login (ADMIN_USER / ADMIN_PASSWORD)', () => {
     assert.ok(response.headers.getSetCookie().some((line) => line.startsWith('mcpgw_session=')));
   });
 
+  test('logging in again replaces the browser\'s previous session', async () => {
+    const first = await adminSession(registry.url);
+    const second = await adminSession(registry.url, { cookie: first.cookie });
+    assert.notEqual(second.cookie, first.cookie);
+    assert.equal((await fetch(`${registry.url}/oauth2/session`, { headers: { cookie: first.cookie } })).status, 401);
+    assert.equal((await fetch(`${registry.url}/oauth2/session`, { headers: { cookie: second.cookie } })).status, 200);
+  });
+
   test('the password is stored nowhere: neither in DATA_DIR nor in the database', () => {
     for (const name of readdirSync(registry.dataDir)) {
       const content = readFileSync(path.join(registry.dataDir, name));

@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import { makeLoginSettings } from '../../registry/src/login/login-settings.js';
 import { Browser } from '../support/browser.js';
@@ -41,6 +42,10 @@ describe('registry web login: authorization code with PKCE through a real OpenID
   let idp: OidcIssuer;
   let stack: Stack;
   let registry: string;
+  let logs = '';
+  const logStream = new PassThrough();
+  logStream.on('data', (chunk: Buffer) => (logs += chunk.toString('utf8')));
+  const secretsSeen: string[] = [];
 
   before(async () => {
     idp = await startOidcIssuer({ issuerPath: '/realms/mcp', clients: [WEB], accounts: ACCOUNTS });
@@ -54,7 +59,7 @@ providers:
     client_secret: ${WEB.clientSecret}
     logout_url: ${idp.issuer}/session/end
 `);
-    stack = await startStack({ scopes: LOGIN_SCOPES, providers, registry: { login: makeLoginSettings({ sessionSecret: randomBytes(32) }) } });
+    stack = await startStack({ scopes: LOGIN_SCOPES, providers, registry: { login: makeLoginSettings({ sessionSecret: randomBytes(32) }) }, logStream });
     registry = stack.registry.url;
     idp.addRedirectUri(WEB.clientId, `${registry}/oauth2/callback/keycloak`);
   });
@@ -67,6 +72,10 @@ providers:
   const login = async (account: string, next = '/oauth2/session') => {
     const browser = new Browser();
     const final = await browser.completeForms(`${registry}/oauth2/login/keycloak?next=${encodeURIComponent(next)}`, { login: account, password: 'any' });
+    const cookie = browser.cookie(registry, 'mcpgw_session')?.value;
+    if (cookie !== undefined) secretsSeen.push(...cookie.split('.'));
+    const code = browser.hops.map((hop) => new URL(hop.url).searchParams.get('code')).find((value) => value !== null);
+    if (code) secretsSeen.push(code);
     return { browser, final };
   };
   const sessionOf = async (browser: Browser) => {
@@ -205,6 +214,12 @@ providers:
     assert.equal(swapped.status, 401);
     assert.equal(await errorCode(swapped), 'REGISTRY_LOGIN_FAILED');
     assert.equal(browser.cookie(registry, 'mcpgw_session'), undefined);
+  });
+
+  test('no session id, cookie signature or authorization code reaches the logs', () => {
+    assert.match(logs, /"event":"login"/, 'logins are logged');
+    assert.ok(secretsSeen.length > 4);
+    for (const secret of secretsSeen) assert.equal(logs.includes(secret), false, secret);
   });
 
   test('after login the browser goes back only to a path on the registry', async () => {

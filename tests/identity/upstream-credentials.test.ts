@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { INTERNAL_TOKEN_HEADER, loadInternalToken } from '@mcpgw/lib/internal/internal-token.js';
 import { ROUTES_FEED_PATH, type RouteTable } from '@mcpgw/lib/routes/route-table.js';
 import { CREDENTIALS_KEY_FILE, loadCredentialsKey } from '../../registry/src/credentials/credentials-key.js';
@@ -10,6 +11,7 @@ import { open, seal } from '../../registry/src/credentials/seal.js';
 import { startRecordingUpstream, type RecordingUpstream, type ReceivedRequest } from '../support/recording-upstream.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { makeTempDir } from '../support/temp-dir.js';
+import { openWebSocket, startWebSocketEcho } from '../support/websocket.js';
 
 const TOOLS_LIST = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
 const SECRETS = ['up-secret-bearer-1', 'k-123-api-key', 'tenant-secret-2'];
@@ -17,9 +19,12 @@ const SECRETS = ['up-secret-bearer-1', 'k-123-api-key', 'tenant-secret-2'];
 describe('upstream credentials: sealed at rest, never answered, injected by the gateway', () => {
   let stack: Stack;
   let upstream: RecordingUpstream;
+  let logs = '';
+  const logStream = new PassThrough();
+  logStream.on('data', (chunk: Buffer) => (logs += chunk.toString('utf8')));
 
   before(async () => {
-    stack = await startStack();
+    stack = await startStack({ logStream });
     upstream = await startRecordingUpstream();
   });
   after(async () => {
@@ -101,6 +106,26 @@ describe('upstream credentials: sealed at rest, never answered, injected by the 
     assert.equal(((await removed.json()) as { auth_scheme?: string }).auth_scheme, undefined);
     const after = await callUntil('/cred-custom', admin(), (request) => request.headers['x-tenant'] === undefined);
     assert.equal(after.headers['x-tenant-secret'], undefined);
+  });
+
+  test('a WebSocket upgrade carries the credential too', async () => {
+    const echo = await startWebSocketEcho();
+    try {
+      const response = await stack.register({ server_name: 'ws', path: '/cred-ws', proxy_pass_url: `${echo.url}/`, supported_transports: ['websocket'], auth_scheme: 'api_key', auth_credential: 'ws-key-1' });
+      assert.equal(response.status, 201);
+      await stack.waitForRoute('/cred-ws');
+      const socket = await openWebSocket(`${stack.gateway.url}/cred-ws/socket`, { ...admin(), 'x-api-key': 'spoofed' });
+      assert.equal(socket.opened, true);
+      if (socket.opened) socket.close();
+      assert.equal(echo.upgrades.at(-1)?.['x-api-key'], 'ws-key-1');
+    } finally {
+      await echo.close();
+    }
+  });
+
+  test('no credential reaches the logs, even at trace level', () => {
+    assert.match(logs, /route table updated/, 'the services logged');
+    for (const secret of SECRETS) assert.equal(logs.includes(secret), false, secret);
   });
 
   test('the secrets are sealed in the database, and the key file is private', () => {

@@ -76,14 +76,17 @@ export class Browser {
       const type = step.response.headers.get('content-type') ?? '';
       if (!type.includes('text/html')) return step;
       const html = await step.response.text();
-      const form = /<form[^>]*action="([^"]+)"[^>]*method="post"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
-      if (form === null) return { response: new Response(html, { status: step.response.status, headers: step.response.headers }), url: step.url };
+      const form = /<form([^>]*)>([\s\S]*?)<\/form>/i.exec(html);
+      const action = form === null ? undefined : /action="([^"]+)"/i.exec(form[1] as string)?.[1];
+      if (form === null || action === undefined || !/method="post"/i.test(form[1] as string)) {
+        return { response: new Response(html, { status: step.response.status, headers: step.response.headers }), url: step.url };
+      }
       const body = new URLSearchParams();
       for (const input of (form[2] as string).matchAll(/<input[^>]*name="([^"]+)"(?:[^>]*value="([^"]*)")?[^>]*>/gi)) {
         const name = input[1] as string;
         body.set(name, fields[name] ?? input[2] ?? '');
       }
-      step = await this.follow(new URL(decodeHtml(form[1] as string), step.url).href, {
+      step = await this.follow(new URL(decodeHtml(action), step.url).href, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body,

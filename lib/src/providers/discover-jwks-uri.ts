@@ -1,9 +1,12 @@
+import { ENTRA_TENANT_PLACEHOLDER } from './provider-kinds.js';
+
 /**
  * Finds an issuer's JWKS through its OpenID discovery document (`{issuer}/.well-known/openid-configuration`),
  * which must name the same issuer. Throws an Error saying what went wrong.
  */
 export async function discoverJwksUri(issuer: string, timeoutMs: number): Promise<URL> {
-  const location = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+  // A multi-tenant Entra issuer is discovered through `organizations`, whose document names the template.
+  const location = `${issuer.replace(ENTRA_TENANT_PLACEHOLDER, 'organizations').replace(/\/+$/, '')}/.well-known/openid-configuration`;
   const response = await fetch(location, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
   if (response.status !== 200) {
     await response.body?.cancel();

@@ -41,6 +41,13 @@ const oidc: ProviderKind = {
 
 /** Entra ID: `https://login.microsoftonline.com/{tenant}/v2.0` (v2) and `https://sts.windows.net/{tenant}/` (v1). */
 const ENTRA_V2_ISSUER = /^(https?:\/\/[^/]+)\/([^/]+)\/v2\.0\/?$/;
+/** The placeholder of a multi-tenant Entra issuer, as Microsoft's own discovery documents write it. */
+export const ENTRA_TENANT_PLACEHOLDER = '{tenantid}';
+
+/** The issuers (v2 and v1) of one tenant of a multi-tenant issuer template. */
+export function entraTenantIssuers(template: string, tenant: string): string[] {
+  return [template.replace(ENTRA_TENANT_PLACEHOLDER, tenant), `https://sts.windows.net/${tenant}/`];
+}
 const ENTRA_SHARED_TENANTS = new Set(['common', 'organizations', 'consumers']);
 
 export function entraTenantOf(issuer: string): string | undefined {
@@ -93,9 +100,16 @@ export const PROVIDER_KINDS: Readonly<Record<ProviderType, ProviderKind>> = {
     },
     issuerAliases: (issuer) => {
       const tenant = entraTenantOf(issuer);
-      return tenant && !ENTRA_SHARED_TENANTS.has(tenant) ? [`https://sts.windows.net/${tenant}/`] : [];
+      return tenant && !ENTRA_SHARED_TENANTS.has(tenant) && !issuer.includes(ENTRA_TENANT_PLACEHOLDER) ? [`https://sts.windows.net/${tenant}/`] : [];
     },
     check: (claims, issuer) => {
+      if (issuer.includes(ENTRA_TENANT_PLACEHOLDER)) {
+        // The signature check already limited `iss` to the allowed tenants; `tid` must be the tenant `iss` names.
+        const tid = typeof claims.tid === 'string' ? claims.tid : '';
+        return tid !== '' && entraTenantIssuers(issuer, tid).includes(claims.iss as string)
+          ? undefined
+          : new TokenError('AUTH_TOKEN_WRONG_TENANT', 'the token\'s tenant (tid) is not the tenant of its issuer');
+      }
       const tenant = entraTenantOf(issuer);
       if (!tenant || ENTRA_SHARED_TENANTS.has(tenant) || claims.tid === tenant) return undefined;
       return new TokenError('AUTH_TOKEN_WRONG_TENANT', 'the token was issued for another Entra ID tenant (tid)');

@@ -61,6 +61,8 @@ export const providerEntrySchema = z.strictObject({
   audience: z.union([z.string(), z.array(z.string())]).optional(),
   algorithms: z.array(algorithm).min(1).optional(),
   resource_indicators: flag.optional(),
+  /** Entra ID multi-tenant: the tenant ids allowed when `issuer` holds `{tenantid}`. */
+  tenants: z.array(z.string().trim().min(1)).min(1).optional(),
 });
 export type ProviderEntry = z.infer<typeof providerEntrySchema>;
 

@@ -1,5 +1,5 @@
 import { DEFAULT_ALGORITHMS, PROVIDER_TYPES, type ProviderEntry, type ProviderType } from './providers-schema.js';
-import { PROVIDER_KINDS } from './provider-kinds.js';
+import { ENTRA_TENANT_PLACEHOLDER, entraTenantIssuers, PROVIDER_KINDS } from './provider-kinds.js';
 import type { ProviderSettings } from './provider-settings.js';
 import { ProvidersInvalidError, type ProvidersProblem } from './providers-invalid-error.js';
 
@@ -44,6 +44,18 @@ export function resolveProviders(entries: Readonly<Record<string, ProviderEntry>
       continue;
     }
 
+    const templated = issuer.includes(ENTRA_TENANT_PLACEHOLDER);
+    if (templated && (type !== 'entra' || entry.tenants === undefined)) {
+      problems.push({ path: at('tenants'), message: `an issuer with ${ENTRA_TENANT_PLACEHOLDER} needs type entra and the list of allowed tenant ids in tenants` });
+      continue;
+    }
+    if (!templated && entry.tenants !== undefined) {
+      problems.push({ path: at('tenants'), message: `tenants applies only to an Entra issuer with ${ENTRA_TENANT_PLACEHOLDER}, e.g. https://login.microsoftonline.com/${ENTRA_TENANT_PLACEHOLDER}/v2.0` });
+    }
+    const acceptedIssuers = templated
+      ? (entry.tenants ?? []).flatMap((tenant) => entraTenantIssuers(issuer, tenant))
+      : [issuer, ...kind.issuerAliases(issuer)];
+
     const audiences = (Array.isArray(entry.audience) ? entry.audience : [entry.audience ?? '']).map((a) => a.trim()).filter(Boolean);
     const clientId = nonEmpty(entry.client_id);
     const resourceIndicators = entry.resource_indicators ?? false;
@@ -58,7 +70,7 @@ export function resolveProviders(entries: Readonly<Record<string, ProviderEntry>
       type,
       displayName: entry.display_name ?? name,
       issuer,
-      acceptedIssuers: Object.freeze([issuer, ...kind.issuerAliases(issuer)]),
+      acceptedIssuers: Object.freeze(acceptedIssuers),
       jwksUri: nonEmpty(entry.jwks_uri),
       clientId,
       audiences: Object.freeze(audiences),

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import { createWindowLimiter } from '../auth/window-limiter.js';
 import { RegistryError } from '../errors/registry-error.js';
-import { hashPassword, type LoginSettings } from './login-settings.js';
+import { hashPasswordAsync, type LoginSettings } from './login-settings.js';
 import { clientAddress } from './request-origin.js';
 import type { ActiveSession, SessionManager } from './session-manager.js';
 
@@ -34,7 +34,7 @@ export function createAdminLogin(settings: LoginSettings, sessions: SessionManag
       throw new RegistryError('REGISTRY_LOGIN_RATE_LIMITED', 429, `too many failed logins; try again in ${wait} seconds`);
     }
     const userMatches = timingSafeEqual(digestOf(username), digestOf(admin.user));
-    const passwordMatches = timingSafeEqual(hashPassword(password, admin.salt), admin.passwordHash);
+    const passwordMatches = timingSafeEqual(await hashPasswordAsync(password, admin.salt), admin.passwordHash);
     if (!userMatches || !passwordMatches) {
       for (const key of keys) limiter.record(key);
       logger.info({ event: 'login.failed', provider: LOCAL_PROVIDER, address: clientAddress(request, settings) }, 'local login refused');

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, scryptSync } from 'node:crypto';
+import { createHash, randomBytes, scrypt, scryptSync } from 'node:crypto';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { EnvError, envBool, envInt, envOptional, envString } from '@mcpgw/lib/config/env.js';
 import { readOrCreateSecretFile } from '@mcpgw/lib/files/create-once.js';
@@ -98,8 +99,16 @@ export function makeLoginSettings(input: LoginSettingsInput): LoginSettings {
   });
 }
 
+const PASSWORD_HASH_BYTES = 32;
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, length: number) => Promise<Buffer>;
+
 export function hashPassword(password: string, salt: Buffer): Buffer {
-  return scryptSync(password.normalize('NFC'), salt, 32);
+  return scryptSync(password.normalize('NFC'), salt, PASSWORD_HASH_BYTES);
+}
+
+/** hashPassword off the event loop, for login attempts. */
+export function hashPasswordAsync(password: string, salt: Buffer): Promise<Buffer> {
+  return scryptAsync(password.normalize('NFC'), salt, PASSWORD_HASH_BYTES);
 }
 
 function sessionSecret(dataDirectory: string, env: NodeJS.ProcessEnv): Buffer {

@@ -1,10 +1,11 @@
 import * as oidc from 'openid-client';
+import { ENTRA_TENANT_PLACEHOLDER } from '@mcpgw/lib/providers/provider-kinds.js';
 import type { ProviderSettings } from '@mcpgw/lib/providers/provider-settings.js';
 
 export const DEFAULT_LOGIN_SCOPES = ['openid', 'profile', 'email'];
 const DISCOVERY_TIMEOUT_SECONDS = 5;
 
-/** The providers people can log in with, and their openid-client configurations (discovered once, on first use). */
+/** The providers people can log in with (enabled, with a client id), and their openid-client configurations (discovered once, on first use). */
 export interface OidcLoginClients {
   /** Enabled providers with a client id, by name. */
   readonly providers: ReadonlyMap<string, ProviderSettings>;
@@ -12,7 +13,12 @@ export interface OidcLoginClients {
 }
 
 export function createOidcLoginClients(providers: readonly ProviderSettings[]): OidcLoginClients {
-  const loginable = new Map(providers.filter((provider) => provider.clientId !== undefined).map((provider) => [provider.name, provider]));
+  // A multi-tenant issuer template names no issuer an ID token could be checked against.
+  const loginable = new Map(
+    providers
+      .filter((provider) => provider.clientId !== undefined && !provider.issuer.includes(ENTRA_TENANT_PLACEHOLDER))
+      .map((provider) => [provider.name, provider]),
+  );
   const configurations = new Map<string, Promise<oidc.Configuration>>();
   return {
     providers: loginable,

@@ -63,6 +63,9 @@ export function createSessionManager(repository: SessionRepository, settings: Lo
         createdAt: now.toISOString(),
         expiresAt: expiresAt.toISOString(),
       };
+      // A new login replaces the browser's previous session rather than leaving it alive beside it.
+      const previous = sessionIdOf(request);
+      if (previous) await repository.revoke(recordIdOf(previous));
       await repository.deleteExpired(now);
       await repository.create(record);
       response.cookie(SESSION_COOKIE, `${sessionId}.${mac('session', sessionId)}`, cookieOptions(request, settings, { maxAge: settings.sessionMaxAgeSeconds * 1000 }));

@@ -8,6 +8,7 @@ type Command = (args: string[], io: CliIo) => Promise<number>;
 /** Loaded on demand, so that `mcpgw token` does not pay for the MCP client. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./commands/token-command.js')).tokenCommand,
+  login: async () => (await import('./commands/login-command.js')).loginCommand,
   scopes: async () => (await import('./commands/scopes-command.js')).scopesCommand,
   client: async () => (await import('./commands/client-command.js')).clientCommand,
   service: async () => (await import('./commands/service-command.js')).serviceCommand,

@@ -2,7 +2,8 @@
 export const MAIN_USAGE = `Usage: mcpgw <command> [options]
 
 Commands:
-  token             Print an access token signed with the key in DATA_DIR
+  login             Log in with your identity provider and keep the tokens for the other commands
+  token             Print your stored login token, or one signed with the key in DATA_DIR
   scopes validate   Check a scopes.yml file and list every problem
   client ping       Connect to an MCP server and ping it
   client list       List an MCP server's tools
@@ -20,10 +21,11 @@ Options:
 Exit status: 0 done, 1 failed, 2 refused by the server (HTTP 401/403), 64 usage error.
 `;
 
-export const TOKEN_USAGE = `Usage: mcpgw token --user NAME [--groups G1,G2] [--scopes S1,S2] [--ttl 1h] [--client-id ID]
+export const TOKEN_USAGE = `Usage: mcpgw token [--user NAME [--groups G1,G2] [--scopes S1,S2] [--ttl 1h] [--client-id ID]]
 
-Prints a token (only the token) that the gateway, auth-server and registry accept. It is signed
-with DATA_DIR/signing-key.json (DATA_DIR defaults to ./data; the key is created if missing).
+Without --user: prints the access token of "mcpgw login", refreshed first when it is about to expire.
+With --user: prints a token (only the token) that the gateway, auth-server and registry accept,
+signed with DATA_DIR/signing-key.json (DATA_DIR defaults to ./data; the key is created if missing).
 
 Options:
   --user NAME        Subject and user name (required)
@@ -31,6 +33,25 @@ Options:
   --scopes LIST      Comma-separated scope names for the token's scope claim
   --ttl DURATION     Lifetime such as 90s, 15m, 1h, 7d (default 1h)
   --client-id ID     client_id claim (default mcpgw-cli)
+`;
+
+export const LOGIN_USAGE = `Usage: mcpgw login --issuer URL --client-id ID [--client-secret S] [--scopes S1,S2] [--device] [--port N]
+
+Logs in with an OpenID Connect provider and stores the tokens (mode 0600) in MCPGW_CONFIG_DIR
+(default ~/.config/mcpgw/login.json). "mcpgw token", "client" and "service" then use the access
+token when no --token or MCPGW_TOKEN is given, refreshing it before it expires.
+
+By default it prints a URL to open in a browser and waits for the provider to send the browser back
+to http://127.0.0.1:PORT/callback (authorisation code with PKCE); register that redirect URI (any
+port on 127.0.0.1) for the client. With --device it prints a code to enter on the provider's page.
+
+Options:
+  --issuer URL         The provider's issuer (default MCPGW_LOGIN_ISSUER)
+  --client-id ID       A client registered for this command line (default MCPGW_LOGIN_CLIENT_ID)
+  --client-secret S    Only for a confidential client (default MCPGW_LOGIN_CLIENT_SECRET)
+  --scopes LIST        Extra scopes to ask for (openid and offline_access always are)
+  --device             Use the device code flow (for a terminal without a browser)
+  --port N             The loopback port to listen on (default: any free port)
 `;
 
 export const SCOPES_USAGE = `Usage: mcpgw scopes validate FILE
@@ -51,7 +72,7 @@ Subcommands:
 
 Options:
   --url URL          The server's MCP endpoint (required)
-  --token TOKEN      Bearer token (default: the MCPGW_TOKEN environment variable)
+  --token TOKEN      Bearer token (default: MCPGW_TOKEN, else the token of mcpgw login)
   --tool NAME        Tool to call (call only)
   --args JSON        Tool arguments as a JSON object (call only)
 
@@ -74,7 +95,7 @@ Subcommands:
 
 Options:
   --url URL            The registry (default: REGISTRY_URL, else http://127.0.0.1:7860)
-  --token TOKEN        Bearer token (default: the MCPGW_TOKEN environment variable)
+  --token TOKEN        Bearer token (default: MCPGW_TOKEN, else the token of mcpgw login)
 
 A refused request (HTTP 401/403) exits 2; any other failure exits 1 and lists the registry's reasons.
 `;

@@ -1,5 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { callerToken } from '../caller-token.js';
 import { CliError } from '../cli-error.js';
 import { printJson, type CliIo } from '../cli-io.js';
 import { connectMcpClient } from '../client/connect-mcp-client.js';
@@ -40,7 +41,7 @@ export async function clientCommand(args: string[], io: CliIo): Promise<number> 
   if (subcommand !== 'call' && (values.tool !== undefined || values.args !== undefined)) {
     throw usageError('--tool and --args belong to "client call"', 'mcpgw client');
   }
-  const token = values.token ?? (io.env.MCPGW_TOKEN || undefined);
+  const token = await callerToken(io, values.token);
 
   const connection = await connectMcpClient(url, token);
   try {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { DEFAULT_PORTS } from '@mcpgw/lib/config/env.js';
+import { callerToken } from '../caller-token.js';
 import { CliError } from '../cli-error.js';
 import { printJson, type CliIo } from '../cli-io.js';
 import { parseOptions, usageError } from '../parse-options.js';
@@ -52,7 +53,7 @@ export async function serviceCommand(args: string[], io: CliIo): Promise<number>
   if ((values.enable || values.disable) && subcommand !== 'toggle') throw usageError('--enable and --disable belong to "service toggle"', 'mcpgw service');
   if (values.enable && values.disable) throw usageError('give --enable or --disable, not both', 'mcpgw service');
 
-  const target: RegistryTarget = { url: registryUrl(values.url ?? (io.env.REGISTRY_URL || DEFAULT_REGISTRY_URL)), token: values.token ?? (io.env.MCPGW_TOKEN || undefined) };
+  const target: RegistryTarget = { url: registryUrl(values.url ?? (io.env.REGISTRY_URL || DEFAULT_REGISTRY_URL)), token: await callerToken(io, values.token) };
   const [first = '', second = ''] = rest;
   switch (subcommand) {
     case 'add':

@@ -2,6 +2,7 @@ import { dataDir } from '@mcpgw/lib/config/env.js';
 import { issueToken, parseTtl } from '@mcpgw/lib/tokens/issue-token.js';
 import { loadOrCreateSigningKey } from '@mcpgw/lib/tokens/signing-key.js';
 import { tokenSettingsFromEnv } from '@mcpgw/lib/tokens/token-settings.js';
+import { callerToken } from '../caller-token.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 import { commaList, parseOptions, usageError } from '../parse-options.js';
@@ -31,7 +32,13 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'mcpgw token');
-  if (values.user === undefined || values.user.trim() === '') throw usageError('--user NAME is required', 'mcpgw token');
+  if (values.user === undefined) {
+    const stored = await callerToken({ ...io, env: { ...io.env, MCPGW_TOKEN: '' } }, undefined);
+    if (stored === undefined) throw usageError('--user NAME is required (or log in first with mcpgw login)', 'mcpgw token');
+    io.stdout.write(`${stored}\n`);
+    return 0;
+  }
+  if (values.user.trim() === '') throw usageError('--user NAME must not be empty', 'mcpgw token');
 
   let ttlSeconds: number;
   try {
