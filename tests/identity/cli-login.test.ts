@@ -137,6 +137,23 @@ providers:
     assert.equal(stored().subject, 'bob');
   });
 
+  test('--provider takes the issuer and client of a configured provider', async () => {
+    const file = path.join(config.dir, 'oauth2_providers.yml');
+    writeFileSync(file, `providers:\n  keycloak:\n    enabled: true\n    issuer: ${idp.issuer}\n    client_id: ${CLI.clientId}\n`);
+    const providerEnv = { MCPGW_CONFIG_DIR: path.join(config.dir, 'by-provider'), OAUTH2_PROVIDERS_FILE: file };
+    const run = await loginWhile(['--provider', 'keycloak'], providerEnv, /(http:\/\/127\.0\.0\.1:\d+\/realms\/mcp\/auth\?\S+)/, async (url) => {
+      assert.equal(new URL(url).searchParams.get('client_id'), CLI.clientId);
+      await new Browser().completeForms(url, { login: 'alice', password: 'any' });
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const login = JSON.parse(readFileSync(path.join(config.dir, 'by-provider', 'login.json'), 'utf8')) as StoredLogin;
+    assert.deepEqual([login.issuer, login.clientId, login.subject], [idp.issuer, CLI.clientId, 'alice']);
+
+    const unknown = await runMcpgw(['login', '--provider', 'okta'], providerEnv);
+    assert.equal(unknown.status, 64);
+    assert.match(unknown.stderr, /CLI_INVALID_ARGUMENT.*configured: keycloak/);
+  });
+
   test('missing settings are usage errors', async () => {
     const run = await runMcpgw(['login'], { MCPGW_CONFIG_DIR: path.join(config.dir, 'none') });
     assert.equal(run.status, 64);

@@ -11,7 +11,8 @@ import { startStack, type Stack } from '../support/stack.js';
 import { withAdministrator } from '../support/scopes.js';
 import { providersFromYaml } from './support/providers.js';
 
-const WEB = { clientId: 'registry-web', clientSecret: 'web-secret' };
+/** The provider's access tokens for the registry carry a group of their own, beside the ID token's. */
+const WEB = { clientId: 'registry-web', clientSecret: 'web-secret', claims: { groups: ['from-access-token'] } };
 const ACCOUNTS = {
   alice: { preferred_username: 'alice', realm_access: { roles: ['realm-ops'] } },
   root: { preferred_username: 'root', groups: ['mcp-registry-admin'] },
@@ -95,7 +96,7 @@ providers:
     const body = (await final.response.json()) as { user: string; groups: string[]; scopes: string[]; provider: string };
     assert.equal(body.user, 'alice');
     assert.equal(body.provider, 'keycloak');
-    assert.deepEqual(body.groups, ['realm-ops']);
+    assert.deepEqual(body.groups, ['realm-ops', 'from-access-token'], 'the ID token\'s groups and the access token\'s');
     assert.deepEqual(body.scopes, ['time-reader']);
 
     const authorize = browser.hops.find((hop) => hop.url.startsWith(`${idp.issuer}/auth?`));

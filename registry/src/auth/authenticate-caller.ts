@@ -17,13 +17,14 @@ export interface Caller {
 /**
  * Verifies the bearer token of every request through it and records the caller; a missing or bad
  * token, or one sent in the query string, reaches the error handler as a TokenError (401). Without
- * a bearer token, a login session (sessionContext) identifies the caller the same way.
+ * a bearer token, a login session (sessionContext) identifies the caller the same way, unless
+ * `acceptSession` is false (endpoints meant for machines only, such as federation).
  */
-export function authenticateCaller(verifier: TokenVerifier, scopes: ScopesSource): RequestHandler {
+export function authenticateCaller(verifier: TokenVerifier, scopes: ScopesSource, { acceptSession = true } = {}): RequestHandler {
   return async (request, response, next) => {
     refuseTokenInQuery(request.originalUrl);
     const identity =
-      sessionIdentity(request, response) ??
+      (acceptSession ? sessionIdentity(request, response) : undefined) ??
       (await verifier.verify(ingressBearerToken({ authorization: request.get('authorization'), 'x-authorization': request.get('x-authorization') })));
     const policy = scopes.policy;
     const caller: Caller = { identity, scopes: resolveScopes(policy, identity.groups, identity.tokenScopes), policy };

@@ -107,9 +107,10 @@ export function createOidcLoginFlow(clients: OidcLoginClients, sessions: Session
         throw new RegistryError('REGISTRY_LOGIN_FAILED', 401, `the login with ${provider.name} did not succeed (${errorText(cause)}); start again`, { cause });
       }
       const identity = providerIdentity(tokens.claims() ?? {}, provider);
+      // The access token's groups count only when it is this provider's token for the same person.
       const accessGroups = await verifier
         .verify(tokens.access_token)
-        .then((verified) => verified.groups)
+        .then((verified) => (verified.authMethod === provider.name && verified.user === identity.user ? verified.groups : []))
         .catch(() => []);
       const groups = [...new Set([...identity.groups, ...accessGroups])];
       const session = await sessions.start(request, response, { ...identity, groups }, provider.name);

@@ -35,7 +35,7 @@ Options:
   --client-id ID     client_id claim (default mcpgw-cli)
 `;
 
-export const LOGIN_USAGE = `Usage: mcpgw login --issuer URL --client-id ID [--client-secret S] [--scopes S1,S2] [--device] [--port N]
+export const LOGIN_USAGE = `Usage: mcpgw login --provider NAME | --issuer URL --client-id ID [--client-secret S] [--scopes S1,S2] [--device] [--port N]
 
 Logs in with an OpenID Connect provider and stores the tokens (mode 0600) in MCPGW_CONFIG_DIR
 (default ~/.config/mcpgw/login.json). "mcpgw token", "client" and "service" then use the access
@@ -46,6 +46,8 @@ to http://127.0.0.1:PORT/callback (authorisation code with PKCE); register that 
 port on 127.0.0.1) for the client. With --device it prints a code to enter on the provider's page.
 
 Options:
+  --provider NAME      An enabled provider of config/oauth2_providers.yml (OAUTH2_PROVIDERS_FILE) or
+                       AUTH_PROVIDER: its issuer, client_id and client_secret
   --issuer URL         The provider's issuer (default MCPGW_LOGIN_ISSUER)
   --client-id ID       A client registered for this command line (default MCPGW_LOGIN_CLIENT_ID)
   --client-secret S    Only for a confidential client (default MCPGW_LOGIN_CLIENT_SECRET)

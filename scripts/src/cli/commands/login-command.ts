@@ -2,6 +2,7 @@ import { discoverNativeClient, supportsDeviceFlow, type NativeClientSettings, ty
 import { startDeviceLogin } from '@mcpgw/lib/oauth/device-login.js';
 import { startLoopbackLogin } from '@mcpgw/lib/oauth/loopback-login.js';
 import { loginFile, storedLoginOf, writeStoredLogin } from '@mcpgw/lib/oauth/stored-login.js';
+import { identitySettingsFromEnv } from '@mcpgw/lib/providers/identity-settings.js';
 import { CliError } from '../cli-error.js';
 import type { CliIo } from '../cli-io.js';
 import { commaList, parseOptions, usageError } from '../parse-options.js';
@@ -21,6 +22,7 @@ export async function loginCommand(args: string[], io: CliIo): Promise<number> {
       allowPositionals: true,
       options: {
         issuer: { type: 'string' },
+        provider: { type: 'string' },
         'client-id': { type: 'string' },
         'client-secret': { type: 'string' },
         scopes: { type: 'string' },
@@ -36,13 +38,14 @@ export async function loginCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw usageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'mcpgw login');
-  const issuer = values.issuer ?? (io.env.MCPGW_LOGIN_ISSUER || undefined);
-  const clientId = values['client-id'] ?? (io.env.MCPGW_LOGIN_CLIENT_ID || undefined);
-  if (issuer === undefined) throw usageError('--issuer URL (or MCPGW_LOGIN_ISSUER) is required', 'mcpgw login');
+  const configured = values.provider === undefined ? undefined : configuredProvider(values.provider, io.env);
+  const issuer = values.issuer ?? configured?.issuer ?? (io.env.MCPGW_LOGIN_ISSUER || undefined);
+  const clientId = values['client-id'] ?? configured?.clientId ?? (io.env.MCPGW_LOGIN_CLIENT_ID || undefined);
+  if (issuer === undefined) throw usageError('--provider NAME or --issuer URL (or MCPGW_LOGIN_ISSUER) is required', 'mcpgw login');
   if (clientId === undefined) throw usageError('--client-id ID (or MCPGW_LOGIN_CLIENT_ID) is required', 'mcpgw login');
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('CLI_INVALID_ARGUMENT', '--port must be a port number');
-  const clientSecret = values['client-secret'] ?? (io.env.MCPGW_LOGIN_CLIENT_SECRET || undefined);
+  const clientSecret = values['client-secret'] ?? configured?.clientSecret ?? (io.env.MCPGW_LOGIN_CLIENT_SECRET || undefined);
   const settings: NativeClientSettings = { issuer, clientId, clientSecret, scopes: commaList(values.scopes) };
 
   let client: Awaited<ReturnType<typeof discoverNativeClient>>;
@@ -73,4 +76,20 @@ export async function loginCommand(args: string[], io: CliIo): Promise<number> {
   await writeStoredLogin(io.env, stored);
   io.stderr.write(`Logged in${stored.subject ? ` as ${stored.subject}` : ''}; the tokens are in ${loginFile(io.env)}\n`);
   return 0;
+}
+
+/** An enabled provider of oauth2_providers.yml (OAUTH2_PROVIDERS_FILE) or AUTH_PROVIDER, as the services read it. */
+function configuredProvider(name: string, env: NodeJS.ProcessEnv): { issuer: string; clientId: string | undefined; clientSecret: string | undefined } {
+  let providers;
+  try {
+    ({ providers } = identitySettingsFromEnv(env));
+  } catch (error) {
+    throw new CliError('CLI_FILE_INVALID', `the identity provider configuration is invalid: ${(error as Error).message}`, { cause: error });
+  }
+  const provider = providers.find((candidate) => candidate.name === name);
+  if (provider === undefined) {
+    const known = providers.map((candidate) => candidate.name);
+    throw new CliError('CLI_INVALID_ARGUMENT', `no enabled provider ${JSON.stringify(name)}; configured: ${known.length === 0 ? 'none' : known.join(', ')}`);
+  }
+  return { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.login.clientSecret };
 }
