@@ -32,6 +32,8 @@ import { VIRTUAL_SERVERS_API_PATH, virtualServersRouter } from './virtual-server
 import type { VirtualServerService } from '../services/virtual-servers/virtual-server-service.js';
 import type { IdpAdminService } from '../idp/idp-admin-service.js';
 import { SERVERS_API_PATH, serversRouter } from './servers-router.js';
+import { ME_API_PATH, meRouter } from './me-router.js';
+import { uiRouter } from '../ui/ui-router.js';
 import { loginRouter, type LoginRouterDependencies } from '../login/login-router.js';
 import { sessionContext } from '../login/session-caller.js';
 import { TOKENS_API_PATH, tokensRouter, type TokensRouterDependencies } from '../tokens/tokens-router.js';
@@ -99,6 +101,8 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(registryV0Router(dependencies));
   if (dependencies.federation) app.use(dependencies.federation);
   app.use(NGINX_API_PATH, nginxRouter(dependencies));
+  app.use(ME_API_PATH, meRouter(dependencies));
+  app.use(uiRouter({ gatewayUrl: dependencies.mcpRegistrySettings.gatewayUrl }));
   app.use((request: Request) => {
     throw new RegistryError('REGISTRY_NOT_FOUND', 404, `nothing at ${request.method} ${request.path}; the API is under ${SERVERS_API_PATH}`);
   });
