@@ -7,6 +7,7 @@ import { FEDERATION_API_PATHS, federationRouter } from './api/federation-router.
 import { federationSyncRouter } from './api/federation-sync-router.js';
 import { PEERS_API_PATH, peersRouter } from './api/peers-router.js';
 import type { PeerRepository } from './store/peer-repository.js';
+import type { AgentRepository } from './store/agent-repository.js';
 import { applyConfiguredPeers, readConfiguredPeers } from './federation/configured-peers.js';
 import { createExportTokenVerifier } from './federation/export-token-verifier.js';
 import type { FederationMetrics } from './federation/federation-metrics.js';
@@ -37,6 +38,7 @@ export interface RunningFederation {
 
 export interface FederationDependencies {
   peers: PeerRepository;
+  agents: AgentRepository;
   verifier: TokenVerifier;
   scopes: ScopesSource;
   signingKey: SigningKey;
@@ -45,7 +47,7 @@ export interface FederationDependencies {
 
 /** Federation for one registry: settings, configured peers stored, routers built, the scheduler started. */
 export async function startFederation(dependencies: FederationDependencies, options: FederationOptions = {}): Promise<RunningFederation> {
-  const { peers, verifier, scopes, signingKey } = dependencies;
+  const { peers, agents, verifier, scopes, signingKey } = dependencies;
   const logger = dependencies.logger.child({ component: 'federation' });
   const settings = options.settings ?? federationSettingsFromEnv();
   const clock = options.clock ?? (() => new Date());
@@ -68,7 +70,7 @@ export async function startFederation(dependencies: FederationDependencies, opti
   const router = createRouter();
   for (const path of FEDERATION_API_PATHS) {
     router.use(path, federationSyncRouter({ peers, syncer, verifier, scopes }));
-    router.use(path, federationRouter({ peers, exportVerifier, scopes, signingKey, exportEnabled }));
+    router.use(path, federationRouter({ peers, agents, exportVerifier, scopes, signingKey, exportEnabled }));
   }
   router.use(PEERS_API_PATH, peersRouter({ peerService: createPeerService(peers, settings.encryptionKey, syncer, clock), peers, syncer, verifier, scopes }));
 

@@ -25,6 +25,7 @@ import { loadAgentCardValidators } from './services/agents/agent-card-schemas.js
 import { heartbeatSettingsFromEnv, type HeartbeatSettings } from './services/agents/agent-health.js';
 import { createAgentService } from './services/agents/agent-service.js';
 import { startFederation, type FederationOptions } from './start-federation.js';
+import { recordFederation } from './telemetry/record-federation.js';
 import { createScopesService } from './services/scopes/scopes-service.js';
 import { createServerService } from './services/server-service.js';
 import { createVirtualServerService } from './services/virtual-servers/virtual-server-service.js';
@@ -156,7 +157,7 @@ export async function startRegistry(options: RegistryOptions): Promise<RunningRe
     });
     stopHealth = health.stop;
     const searchSettings = options.search ?? searchSettingsFromEnv();
-    const federation = await startFederation({ peers: store.peers, verifier, scopes, signingKey, logger }, options.federation);
+    const federation = await startFederation({ peers: store.peers, agents: store.agents, verifier, scopes, signingKey, logger }, { metrics: recordFederation(telemetry.federation), ...options.federation });
     stopFederation = federation.close;
     const app = createApp({
       servers,

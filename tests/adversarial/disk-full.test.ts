@@ -11,7 +11,7 @@ import { STACK_ADMIN_GROUP } from '../support/scopes.js';
 import { mountTinyDisk, type TinyDisk } from './support/tiny-disk.js';
 
 const SCOPES = readFileSync(new URL('../../config/scopes.yml', import.meta.url), 'utf8');
-const tiny = mountTinyDisk(256);
+const tiny = mountTinyDisk(4096);
 const skip = typeof tiny === 'string' ? tiny : false;
 
 describe('the disk fills up while the registry writes: a clear error and the old data intact', { skip }, () => {

@@ -6,7 +6,8 @@ import { authenticateCaller, callerOf } from '../auth/authenticate-caller.js';
 import { FEDERATION_AUTH_METHOD } from '../auth/federation-token-verifier.js';
 import { requireAction } from '../auth/require-action.js';
 import { RegistryError } from '../errors/registry-error.js';
-import type { AgentExportPage } from '../federation/export-format.js';
+import { exportAgents } from '../federation/export-agents.js';
+import type { AgentRepository } from '../store/agent-repository.js';
 import { DEFAULT_EXPORT_LIMIT, exportServers, MAX_EXPORT_LIMIT } from '../federation/export-servers.js';
 import { SIGNATURE_HEADER, signExport } from '../federation/export-signature.js';
 import type { PeerRepository } from '../store/peer-repository.js';
@@ -15,6 +16,8 @@ export const FEDERATION_API_PATHS = ['/api/federation', '/api/v1/federation'] as
 
 export interface FederationRouterDependencies {
   peers: PeerRepository;
+  /** The agents this registry exports. */
+  agents: AgentRepository;
   /** Accepts the federation static token(s) and the API's own tokens. */
   exportVerifier: TokenVerifier;
   scopes: ScopesSource;
@@ -29,7 +32,7 @@ export interface FederationRouterDependencies {
  * or callers of the API with list_service (public items and those restricted to their groups).
  * Every answer carries its detached JWS in X-Federation-Signature, by the key of /.well-known/jwks.json.
  */
-export function federationRouter({ peers, exportVerifier, scopes, signingKey, exportEnabled }: FederationRouterDependencies): Router {
+export function federationRouter({ peers, agents, exportVerifier, scopes, signingKey, exportEnabled }: FederationRouterDependencies): Router {
   const router = Router();
   const sendSigned = async (response: Response, document: unknown): Promise<void> => {
     const body = Buffer.from(JSON.stringify(document), 'utf8');
@@ -48,11 +51,9 @@ export function federationRouter({ peers, exportVerifier, scopes, signingKey, ex
     await sendSigned(response, await exportServers(peers, groups, since, limit));
   });
   router.get('/agents', async (request, response) => {
-    exporteeGroups(response);
-    const { since } = parsePaging(request);
-    // No agents are kept yet; the feed has its final shape so that importers need no change later.
-    const page: AgentExportPage = { agents: [], removed: [], since, next_since: since, has_more: false };
-    await sendSigned(response, page);
+    const groups = exporteeGroups(response);
+    const { since, limit } = parsePaging(request);
+    await sendSigned(response, await exportAgents(agents, groups, since, limit));
   });
   return router;
 }

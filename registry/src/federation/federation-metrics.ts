@@ -3,7 +3,8 @@
  * in a row). The metrics registry plugs in here; without one, nothing is recorded.
  */
 export interface FederationMetrics {
-  syncFinished(peerId: string, outcome: 'success' | 'failure', seconds: number, consecutiveFailures: number): void;
+  /** `itemsChanged`: the servers and agents a successful sync imported, changed or orphaned. */
+  syncFinished(peerId: string, outcome: 'success' | 'failure', seconds: number, consecutiveFailures: number, itemsChanged?: number): void;
 }
 
 export const NO_FEDERATION_METRICS: FederationMetrics = Object.freeze({ syncFinished: () => undefined });

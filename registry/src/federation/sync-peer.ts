@@ -133,7 +133,7 @@ export function createPeerSyncer(options: PeerSyncerOptions): PeerSyncer {
       };
       for (const rejected of plan.rejected) logger.warn({ peerId, path: rejected.path }, `server ${rejected.path} of peer '${peerId}' not imported: ${rejected.reason}`);
       for (const path of applied.conflicts) logger.warn({ peerId, path }, `server ${path} of peer '${peerId}' not imported: a server that is not its copy holds that path`);
-      metrics.syncFinished(peerId, 'success', (performance.now() - started) / 1000, 0);
+      metrics.syncFinished(peerId, 'success', (performance.now() - started) / 1000, 0, applied.changed.length);
       logger.info({ peerId, full: fromScratch, changed: applied.changed.length, generation: state.generation }, `sync of peer '${peerId}' done`);
       return outcome;
     } catch (error) {

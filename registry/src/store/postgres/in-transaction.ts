@@ -4,6 +4,12 @@ import type { Pool, PoolClient } from 'pg';
 export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection cut between two queries of the transaction (a database restart) is reported as an
+  // event; it must not crash the process: the next query fails, the work rolls back, the client is dropped.
+  const onError = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -18,6 +24,7 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     }
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }
