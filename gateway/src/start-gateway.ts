@@ -147,11 +147,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ...(redis ? { store: createRedisBucketStore(redis) } : {}),
     ...(options.rateLimitOnRedisFailure ? { onStoreFailure: options.rateLimitOnRedisFailure } : {}),
     logger,
-    ...(options.onRateLimited ? { onRejected: options.onRateLimited } : {}),
+    onRejected: (event) => {
+      telemetry.metrics.recordRateLimited(event.server, event.kind);
+      options.onRateLimited?.(event);
+    },
   });
   const upstreams = createUpstreamPool({ ...BREAKER_DEFAULTS, ...options.breaker }, (change) => {
     const log = change.to === 'open' ? logger.warn.bind(logger) : logger.info.bind(logger);
     log({ server: change.server, replica: change.replica, from: change.from, to: change.to }, `upstream replica ${change.replica} of ${change.server}: circuit ${change.to}`);
+    telemetry.metrics.recordBreakerState(change.server, change.replica, change.to);
     options.onBreakerChange?.(change);
   }, options.breakerClock);
   let draining = false;

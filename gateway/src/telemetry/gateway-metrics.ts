@@ -26,7 +26,13 @@ export interface GatewayMetrics {
   recordUpstreamError(serverPath: string, code: string): void;
   /** Counts an open event stream until the returned function is called. */
   openStream(serverPath: string): () => void;
+  /** A request refused by a rate limit; `limit` is server, caller, tool or group. */
+  recordRateLimited(serverPath: string, limit: string): void;
+  /** An upstream replica's circuit breaker changed: 0 closed, 1 half-open, 2 open. */
+  recordBreakerState(serverPath: string, replica: number, state: 'closed' | 'half-open' | 'open'): void;
 }
+
+const BREAKER_STATE_VALUES = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /**
  * The gateway's own metrics (`mcp_gateway_*`) and the original tool and protocol metrics, defined on
@@ -80,16 +86,16 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     labelNames: ['server_path'] as const,
     registers: [registry],
   });
-  new Counter({
+  const rateLimited = new Counter({
     name: 'mcp_gateway_rate_limited_total',
-    help: 'Requests refused with 429 by a rate limit, by server path',
-    labelNames: ['server_path'] as const,
+    help: 'Requests refused with 429 by a rate limit, by server path and limit (server, caller, tool, group)',
+    labelNames: ['server_path', 'limit'] as const,
     registers: [registry],
   });
-  new Gauge({
+  const breakerState = new Gauge({
     name: 'mcp_gateway_circuit_breaker_state',
-    help: 'Circuit breaker of an upstream: 0 closed, 1 half-open, 2 open',
-    labelNames: ['server_path'] as const,
+    help: 'Circuit breaker of an upstream replica: 0 closed, 1 half-open, 2 open',
+    labelNames: ['server_path', 'replica'] as const,
     registers: [registry],
   });
 
@@ -128,6 +134,12 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     },
     recordUpstreamError(serverPath, code) {
       upstreamErrorCounts.get(serverPath, code).inc();
+    },
+    recordRateLimited(serverPath, limit) {
+      rateLimited.labels(serverPath, limit).inc();
+    },
+    recordBreakerState(serverPath, replica, state) {
+      breakerState.labels(serverPath, String(replica)).set(BREAKER_STATE_VALUES[state]);
     },
     openStream(serverPath) {
       const gauge = streamGauges.get(serverPath);
