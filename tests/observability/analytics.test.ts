@@ -84,7 +84,9 @@ describe('usage analytics and the audit log, fed by real traffic', () => {
 
   test('top tools and success rates count the calls that went through the gateway', async () => {
     type Tool = { serverPath: string; tool: string; calls: number; failures: number; successRate: number };
-    const tools = await until<Tool>(stack.adminToken, '/api/analytics/top-tools', (items) => items.some((item) => item.tool === 'add'));
+    // Records arrive in batches from two reporters: wait until the last call of each is in.
+    const tools = await until<Tool>(stack.adminToken, '/api/analytics/top-tools', (items) =>
+      items.some((item) => item.tool === 'add') && items.some((item) => item.tool === 'current_time_by_timezone'));
     assert.deepEqual(tools[0], { serverPath: SERVER, tool: 'echo', calls: 3, failures: 0, successRate: 1 });
     assert.ok(tools.some((item) => item.serverPath === '/currenttime' && item.tool === 'current_time_by_timezone' && item.calls === 1));
     const limited = await api<Tool>(stack.adminToken, '/api/analytics/top-tools?limit=1');
