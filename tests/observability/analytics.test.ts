@@ -26,7 +26,8 @@ describe('usage analytics and the audit log, fed by real traffic', () => {
   };
   /** Asks until `done` holds: records reach the registry in batches. */
   const until = async <T>(token: string, apiPath: string, done: (items: T[]) => boolean): Promise<T[]> => {
-    for (let attempt = 0; attempt < 100; attempt += 1) {
+    // Generous: on a loaded machine a batch may wait behind other work; a healthy run takes a few tries.
+    for (let attempt = 0; attempt < 300; attempt += 1) {
       const { items } = await api<T>(token, apiPath);
       if (done(items)) return items;
       await new Promise((resolve) => setTimeout(resolve, 50));
