@@ -175,12 +175,13 @@ async function main(): Promise<void> {
   const ports = {
     upstream: await freePort(), registry: await freePort(), auth: await freePort(), gateway: await freePort(),
     authNoCache: await freePort(), gatewayNoCache: await freePort(), nginx: await freePort(), nginxAuth: await freePort(),
+    metrics: await freePort(), metricsNoCache: await freePort(),
   };
   const dataDir = path.join(work, 'data');
   mkdirSync(dataDir);
   const scopesFile = path.join(work, 'scopes.yml');
   writeFileSync(scopesFile, SCOPES);
-  const env = { DATA_DIR: dataDir, SCOPES_FILE: scopesFile, REGISTRY_PORT: String(ports.registry), AUTH_PORT: String(ports.auth), GATEWAY_PORT: String(ports.gateway) };
+  const env = { DATA_DIR: dataDir, SCOPES_FILE: scopesFile, REGISTRY_PORT: String(ports.registry), AUTH_PORT: String(ports.auth), GATEWAY_PORT: String(ports.gateway), GATEWAY_METRICS_PORT: String(ports.metrics) };
 
   spawnSync('npx', ['tsc', '-b'], { cwd: root, stdio: 'inherit' });
   const upstream = start('upstream', process.execPath, ['--import', 'tsx', 'scripts/bench/upstream.ts', String(ports.upstream)]);
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
   await Promise.all([waitForPort(ports.upstream), waitForPort(ports.registry), waitForPort(ports.auth)]);
   const gateway = start('gateway', process.execPath, ['gateway/dist/main.js'], env);
   // Row 5's pair: an auth-server that remembers no token, so every request pays the full validation.
-  const noCacheEnv = { ...env, AUTH_PORT: String(ports.authNoCache), GATEWAY_PORT: String(ports.gatewayNoCache), AUTH_TOKEN_CACHE_SECONDS: '0' };
+  const noCacheEnv = { ...env, AUTH_PORT: String(ports.authNoCache), GATEWAY_PORT: String(ports.gatewayNoCache), GATEWAY_METRICS_PORT: String(ports.metricsNoCache), AUTH_TOKEN_CACHE_SECONDS: '0' };
   const authNoCache = start('auth-server', process.execPath, ['auth-server/dist/main.js'], noCacheEnv);
   await waitForPort(ports.authNoCache);
   const gatewayNoCache = start('gateway', process.execPath, ['gateway/dist/main.js'], noCacheEnv);
