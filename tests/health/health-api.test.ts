@@ -29,6 +29,13 @@ for (const { backend, skip } of await registryBackends()) {
     const refresh = async (path: string) => (await api('post', `/api/servers${path}/refresh`).expect(200)).body.health;
     const feed = () => registry.http().get(ROUTES_FEED_PATH).set(INTERNAL_TOKEN_HEADER, registry.internalToken).expect(200);
     const routed = async (path: string) => ((await feed()).body.routes as Array<{ path: string }>).some((route) => route.path === path);
+    /** Whether /.well-known/mcp-servers offers the path to a caller who may use every server. */
+    const discovered = async (path: string) => {
+      const user = `Bearer ${await registry.mint.token('discoverer', ['admins'], { scopes: ['health-all-servers'] })}`;
+      const answer = await api('get', '/.well-known/mcp-servers', user).expect(200);
+      assert.equal(answer.headers['x-content-type-options'], 'nosniff');
+      return (answer.body.servers as Array<{ path: string }>).some((server) => server.path === path);
+    };
 
     test('a refresh initializes, pings and ends the session; the server is healthy and its lists are followed to the end', async () => {
       await register('/calc');
@@ -54,6 +61,7 @@ for (const { backend, skip } of await registryBackends()) {
     test('a server is withdrawn from the route feed only after consecutive failures, and restored after consecutive successes', async () => {
       await register('/flaky');
       assert.equal((await refresh('/flaky')).status, 'healthy');
+      assert.equal(await discovered('/flaky'), true);
       let etag = (await feed()).headers.etag;
       await upstream.stop();
 
@@ -69,6 +77,7 @@ for (const { backend, skip } of await registryBackends()) {
       const withdrawn = await feed();
       assert.notEqual(withdrawn.headers.etag, etag, 'the withdrawal changes the routes version');
       assert.equal(await routed('/flaky'), false);
+      assert.equal(await discovered('/flaky'), false, 'a withdrawn server is not offered for discovery');
       etag = withdrawn.headers.etag;
 
       await upstream.start();
@@ -81,6 +90,7 @@ for (const { backend, skip } of await registryBackends()) {
       assert.equal((await refresh('/flaky')).routed, true);
       assert.notEqual((await feed()).headers.etag, etag);
       assert.equal(await routed('/flaky'), true);
+      assert.equal(await discovered('/flaky'), true);
     });
 
     test('editing how the server is reached starts its health afresh; other edits leave it alone', async () => {

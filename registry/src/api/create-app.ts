@@ -81,6 +81,11 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestContext(logger));
+  app.use((_request, response, next) => {
+    // Every answer is what its Content-Type says: a browser never sniffs an API answer into a page.
+    response.set('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   app.use(telemetryRouter(dependencies.telemetry));
   app.use(sessionContext(dependencies.sessions));
   app.use(loginRouter(dependencies));

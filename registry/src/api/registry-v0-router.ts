@@ -18,6 +18,7 @@ export interface RegistryV0Dependencies {
   mcpRegistrySettings: McpRegistrySettings;
   verifier: TokenVerifier;
   scopes: ScopesSource;
+  withheldRoutes?: () => Promise<ReadonlySet<string>>;
 }
 
 /**
@@ -25,7 +26,7 @@ export interface RegistryV0Dependencies {
  * and the discovery documents under /.well-known. Every API call needs a bearer token and shows
  * only the servers the caller's `list_service` grants; errors are problem details.
  */
-export function registryV0Router({ servers, mcpRegistrySettings, verifier, scopes }: RegistryV0Dependencies): Router {
+export function registryV0Router({ servers, mcpRegistrySettings, verifier, scopes, withheldRoutes }: RegistryV0Dependencies): Router {
   const mcpRegistry = createMcpRegistryService(servers, mcpRegistrySettings);
   const router = Router();
   router.use(
@@ -37,7 +38,7 @@ export function registryV0Router({ servers, mcpRegistrySettings, verifier, scope
     authenticateCaller(verifier, scopes),
     serversV0Router(mcpRegistry),
   );
-  router.use(discoveryRouter({ mcpRegistry, mcpRegistrySettings, verifier, scopes }));
+  router.use(discoveryRouter({ mcpRegistry, mcpRegistrySettings, verifier, scopes, ...(withheldRoutes ? { withheldRoutes } : {}) }));
   return router;
 }
 

@@ -29,6 +29,11 @@ ${EVERY_ACTION.map((action) => `    ${action}: [all]`).join('\n')}
     list_service: [all]
   outsider:
     list_service: [/elsewhere]
+# Granted only through a token's scope claim: MCP access to every server, for discovery checks.
+health-all-servers:
+  - server: '*'
+    methods: [all]
+    tools: [all]
 `;
 
 export const TEST_HEALTH_SETTINGS: HealthSettings = {

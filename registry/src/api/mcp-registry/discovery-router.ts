@@ -12,13 +12,15 @@ export interface DiscoveryRouterDependencies {
   mcpRegistrySettings: McpRegistrySettings;
   verifier: TokenVerifier;
   scopes: ScopesSource;
+  /** Paths the gateways do not route now; left out of the discovery list. */
+  withheldRoutes?: () => Promise<ReadonlySet<string>>;
 }
 
 /**
  * Discovery for machines: GET /.well-known/mcp-servers (with a token) lists the enabled servers the
  * caller may use with their gateway URLs; GET /.well-known/mcp-registry (public) describes the registry.
  */
-export function discoveryRouter({ mcpRegistry, mcpRegistrySettings, verifier, scopes }: DiscoveryRouterDependencies): Router {
+export function discoveryRouter({ mcpRegistry, mcpRegistrySettings, verifier, scopes, withheldRoutes }: DiscoveryRouterDependencies): Router {
   const router = Router();
   const card = buildRegistryCard(mcpRegistrySettings);
 
@@ -27,7 +29,10 @@ export function discoveryRouter({ mcpRegistry, mcpRegistrySettings, verifier, sc
   });
 
   router.get(MCP_SERVERS_PATH, authenticateCaller(verifier, scopes), async (_request, response) => {
-    const servers = await mcpRegistry.discover(usableBy(callerOf(response)));
+    const discovered = await mcpRegistry.discover(usableBy(callerOf(response)));
+    // A server the gateway does not route now (health withdrawal, a blocking scan) is not offered either.
+    const withheld = withheldRoutes ? await withheldRoutes() : undefined;
+    const servers = withheld ? discovered.filter((server) => !withheld.has(server.path)) : discovered;
     response.set('Cache-Control', 'no-store').json({ gateway_url: mcpRegistrySettings.gatewayUrl, registry: REGISTRY_CARD_PATH, servers });
   });
 
