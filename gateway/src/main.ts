@@ -25,6 +25,7 @@ try {
     registryUrl: envString('REGISTRY_URL', `http://127.0.0.1:${registryPort}`),
     internalToken: loadInternalToken(dataDir()),
     maxBodyBytes: envBytes('GATEWAY_MAX_BODY', GATEWAY_DEFAULTS.maxBodyBytes),
+    bodyTimeoutMs: envDuration('GATEWAY_BODY_TIMEOUT', GATEWAY_DEFAULTS.bodyTimeoutMs),
     authTimeoutMs: envInt('AUTH_TIMEOUT_MS', GATEWAY_DEFAULTS.authTimeoutMs),
     routesPollMs: envInt('ROUTES_POLL_MS', GATEWAY_DEFAULTS.routesPollMs),
     upstreamTimeoutMs: envInt('GATEWAY_UPSTREAM_TIMEOUT_MS', GATEWAY_DEFAULTS.upstreamTimeoutMs),

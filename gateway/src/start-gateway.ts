@@ -31,6 +31,7 @@ import type { TracingSettings } from '@mcpgw/lib/telemetry/tracing-settings.js';
 export const GATEWAY_DEFAULTS = {
   host: '127.0.0.1',
   maxBodyBytes: 4 * 1024 * 1024,
+  bodyTimeoutMs: 30_000,
   authTimeoutMs: 2000,
   routesPollMs: 500,
   upstreamTimeoutMs: 300_000,
@@ -54,6 +55,8 @@ export interface GatewayOptions {
   /** Presented to the registry's route feed. */
   internalToken: string;
   maxBodyBytes?: number;
+  /** How long a request body may take to arrive in full (408 after); default 30 s. */
+  bodyTimeoutMs?: number;
   authTimeoutMs?: number;
   routesPollMs?: number;
   /**
@@ -178,6 +181,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           origins,
           selfUrl: () => selfUrl,
           maxBodyBytes: settings.maxBodyBytes,
+          bodyTimeoutMs: settings.bodyTimeoutMs,
           settings: { ...GATEWAY_DEFAULTS.virtualMcp, callTimeoutMs: settings.upstreamTimeoutMs, ...options.virtualMcp },
           logger,
         });
@@ -188,6 +192,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     access,
     forwarder,
     maxBodyBytes: settings.maxBodyBytes,
+    bodyTimeoutMs: settings.bodyTimeoutMs,
     logger,
     toolFilters: createStreamToolFilters(),
     trackStream,
@@ -281,6 +286,7 @@ function validateOptions(options: GatewayOptions) {
   const problems: string[] = [];
   const settings = {
     maxBodyBytes: options.maxBodyBytes ?? GATEWAY_DEFAULTS.maxBodyBytes,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? GATEWAY_DEFAULTS.bodyTimeoutMs,
     authTimeoutMs: options.authTimeoutMs ?? GATEWAY_DEFAULTS.authTimeoutMs,
     routesPollMs: options.routesPollMs ?? GATEWAY_DEFAULTS.routesPollMs,
     upstreamTimeoutMs: options.upstreamTimeoutMs ?? GATEWAY_DEFAULTS.upstreamTimeoutMs,

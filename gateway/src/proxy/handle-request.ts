@@ -37,6 +37,8 @@ export interface RequestHandlerContext {
   access: AccessChecker;
   forwarder: Forwarder;
   maxBodyBytes: number;
+  /** How long a request body may take to arrive in full; 0 waits forever. */
+  bodyTimeoutMs: number;
   logger: Logger;
   /** Registers a long-lived event stream with a function that ends it; returns its removal. */
   trackStream: (end: () => void) => () => void;
@@ -104,7 +106,7 @@ async function handle(
   let body: Buffer | undefined;
   let parsed: ParsedJsonRpcBody | undefined;
   if (rpc) {
-    body = await readBody(req, context.maxBodyBytes);
+    body = await readBody(req, context.maxBodyBytes, context.bodyTimeoutMs);
     parsed = parseJsonRpcBody(body);
     rpc.id = singleId(parsed);
   }

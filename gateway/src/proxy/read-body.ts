@@ -3,9 +3,10 @@ import { GatewayError } from '../errors/gateway-error.js';
 
 /**
  * Reads a request body once, refusing it (GW_BODY_TOO_LARGE) as soon as its Content-Length or its
- * bytes pass `limit`. A refused body is left unread; the caller answers with `Connection: close`.
+ * bytes pass `limit`, and (GW_BODY_TIMEOUT) when it has not all arrived within `timeoutMs`: a slow or
+ * endless sender does not hold the gateway. A refused body is left unread; the answer closes the connection.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, timeoutMs = 0): Promise<Buffer> {
   const tooLarge = (): GatewayError =>
     new GatewayError('GW_BODY_TOO_LARGE', `the request body is larger than ${limit} bytes; send a smaller body`, {
       data: { limit },
@@ -17,7 +18,20 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            cleanup();
+            req.pause();
+            reject(
+              new GatewayError('GW_BODY_TIMEOUT', `the request body did not arrive within ${timeoutMs} ms; send it at once`, {
+                headers: { connection: 'close' },
+              }),
+            );
+          }, timeoutMs)
+        : undefined;
     const cleanup = (): void => {
+      if (timer) clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);

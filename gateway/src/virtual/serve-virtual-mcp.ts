@@ -32,6 +32,7 @@ export interface VirtualMcpContext {
   /** The gateway's loopback URL, known once it listens. */
   selfUrl: () => string;
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
   settings: VirtualMcpSettings;
   logger: Logger;
 }
@@ -138,7 +139,7 @@ export function createVirtualMcpEndpoint(context: VirtualMcpContext): VirtualMcp
       if (cors) for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
       let parsedBody: unknown;
       if (rpc) {
-        const body = await readBody(req, context.maxBodyBytes);
+        const body = await readBody(req, context.maxBodyBytes, context.bodyTimeoutMs);
         try {
           parsedBody = JSON.parse(body.toString('utf8'));
         } catch {
