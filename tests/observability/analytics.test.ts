@@ -124,6 +124,18 @@ describe('usage analytics and the audit log, fed by real traffic', () => {
     assert.equal(refused.status, 403);
   });
 
+  test('registry searches are recorded as discovery queries, per client', async () => {
+    const before = (await api<{ clientId: string | null; discoveryQueries: number }>(stack.adminToken, '/api/analytics/clients')).items.find((item) => item.clientId === 'mcpgw-cli')?.discoveryQueries ?? 0;
+    for (const q of ['time', 'notes']) {
+      const searched = await fetch(`${stack.registry.url}/api/search?q=${q}`, { headers: { authorization: `Bearer ${stack.adminToken}` } });
+      assert.equal(searched.status, 200);
+      await searched.body?.cancel();
+    }
+    const clients = await until<{ clientId: string | null; discoveryQueries: number }>(stack.adminToken, '/api/analytics/clients', (items) =>
+      items.some((item) => item.clientId === 'mcpgw-cli' && item.discoveryQueries >= before + 2));
+    assert.equal(clients.find((item) => item.clientId === 'mcpgw-cli')?.discoveryQueries, before + 2);
+  });
+
   test('a time range outside the traffic is empty, and a bad one is refused with its code', async () => {
     const old = await api<unknown>(stack.adminToken, '/api/analytics/top-tools?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z');
     assert.deepEqual(old, { from: '2020-01-01T00:00:00.000Z', to: '2020-01-02T00:00:00.000Z', items: [] });

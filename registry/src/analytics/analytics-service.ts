@@ -32,6 +32,8 @@ export interface ClientUsage {
   clientId: string | null;
   toolCalls: number;
   authChecks: number;
+  /** Searches of the registry (GET /api/search); seen only by callers who may list every server. */
+  discoveryQueries: number;
   failures: number;
 }
 
@@ -102,9 +104,9 @@ export function createAnalyticsService(usage: UsageRepository): AnalyticsService
     async clients(caller, range) {
       const byClient = new Map<string | null, ClientUsage>();
       for (const count of await visibleCounts(caller, range)) {
-        if (count.kind === 'discovery') continue;
-        const entry = byClient.get(count.clientId) ?? { clientId: count.clientId, toolCalls: 0, authChecks: 0, failures: 0 };
+        const entry = byClient.get(count.clientId) ?? { clientId: count.clientId, toolCalls: 0, authChecks: 0, discoveryQueries: 0, failures: 0 };
         if (count.kind === 'tool') entry.toolCalls += count.count;
+        else if (count.kind === 'discovery') entry.discoveryQueries += count.count;
         else entry.authChecks += count.count;
         entry.failures += count.failures;
         byClient.set(count.clientId, entry);

@@ -25,6 +25,8 @@ export interface RegistryAnalytics {
   router: Router;
   /** For features that record their own administrative actions (peers, token minting). */
   audit: AuditTrail;
+  /** Stores one registry search as a `discovery` usage record, off the request path (a failure is logged). */
+  recordDiscovery(record: { clientId: string | null; durationMs: number; success: boolean }): void;
   maintenance: UsageMaintenance;
   close(): void;
 }
@@ -53,5 +55,12 @@ export function createRegistryAnalytics(dependencies: {
   router.use(ANALYTICS_API_PATH, analyticsRouter({ analytics: createAnalyticsService(store.usage), verifier, scopes }));
   router.use(auditRouter({ audit: store.audit, verifier, scopes }));
   const maintenance = startUsageMaintenance({ usage: store.usage, retentionDays: (dependencies.settings ?? ANALYTICS_DEFAULTS).retentionDays, logger });
-  return { router, audit, maintenance, close: () => maintenance.close() };
+  const recordDiscovery: RegistryAnalytics['recordDiscovery'] = ({ clientId, durationMs, success }) => {
+    const record = { kind: 'discovery' as const, at: new Date().toISOString(), serverPath: null, tool: null, clientId, success, reason: null, durationMs };
+    store.usage.append([record]).then(
+      () => records.labels('stored').inc(),
+      (error: unknown) => logger.warn({ err: error }, 'a discovery usage record could not be stored'),
+    );
+  };
+  return { router, audit, maintenance, recordDiscovery, close: () => maintenance.close() };
 }

@@ -95,7 +95,7 @@ export function createApp(dependencies: RegistryAppDependencies): Express {
   app.use(dependencies.analytics.router);
   app.use(SERVERS_API_PATH, serverHealthRouter(dependencies));
   app.use(ratingsRouter(dependencies));
-  app.use(searchRouter(dependencies));
+  app.use(searchRouter({ ...dependencies, recordDiscovery: dependencies.analytics.recordDiscovery }));
   app.use(registryMcpRouter({ ...dependencies, attestation: attestationKey(dependencies.internalToken), gatewayUrl: dependencies.mcpRegistrySettings.gatewayUrl }));
   app.use(AGENTS_API_PATH, agentsRouter(dependencies));
   app.use(SERVERS_API_PATH, serversRouter(dependencies));

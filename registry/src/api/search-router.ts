@@ -18,6 +18,8 @@ export interface SearchRouterDependencies {
   agents: AgentService;
   verifier: TokenVerifier;
   scopes: ScopesSource;
+  /** Records each search as a `discovery` usage record (usage analytics); none when absent. */
+  recordDiscovery?: (record: { clientId: string | null; durationMs: number; success: boolean }) => void;
 }
 
 /**
@@ -25,12 +27,14 @@ export interface SearchRouterDependencies {
  * keyword and (when configured) vector similarity, among what the caller may see only: servers
  * it may list_service (and their tools), agents it may list_agents, each within its visibility.
  */
-export function searchRouter({ search, servers, agents, verifier, scopes }: SearchRouterDependencies): Router {
+export function searchRouter({ search, servers, agents, verifier, scopes, recordDiscovery }: SearchRouterDependencies): Router {
   const router = Router();
   router.get(SEARCH_API_PATH, authenticateCaller(verifier, scopes), async (request, response) => {
     const caller = callerOf(response);
     const query = parseSearchQuery(request.query as Record<string, unknown>);
+    const started = performance.now();
     const answer = await search.search(query, await visibleCorpus(caller, servers, agents));
+    recordDiscovery?.({ clientId: caller.identity.clientId ?? null, durationMs: performance.now() - started, success: true });
     response.json({ query: query.query, types: query.types, mode: answer.mode, results: answer.results });
   });
   return router;
