@@ -21,10 +21,21 @@ UI-Scopes:
 `);
 const textOf = (result: Record<string, unknown>) => ((result.content ?? []) as Array<{ text?: string }>).map((item) => item.text ?? '').join('\n');
 
+/**
+ * Connects once the gateway knows the virtual server: a definition reaches gateways with their next poll
+ * of the route feed, as a registration does.
+ */
 async function connect(url: string, token: string): Promise<Client> {
-  const client = new Client({ name: 'named-virtual-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-  return client;
+  for (let attempt = 0; ; attempt += 1) {
+    const client = new Client({ name: 'named-virtual-test', version: '1.0.0' });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+      return client;
+    } catch (error) {
+      if (attempt >= 50 || !String(error).includes('GW_ROUTE_NOT_FOUND')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 describe('named virtual servers: defined in the registry, served at /virtual/<name>/mcp', () => {
