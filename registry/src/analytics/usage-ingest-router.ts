@@ -5,7 +5,7 @@ import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import { USAGE_INGEST_PATH, usageBatchSchema } from '@mcpgw/lib/telemetry/usage-contract.js';
 import { jsonBody } from '../api/json-body.js';
 import { loggerOf } from '../api/request-context.js';
-import { RegistryError } from '../errors/registry-error.js';
+import { problemsOf, RegistryError } from '../errors/registry-error.js';
 import type { UsageRepository } from '../store/usage-repository.js';
 
 export interface UsageIngestDependencies {
@@ -27,7 +27,7 @@ export function usageIngestRouter({ usage, internalToken, logger, records }: Usa
   }, jsonBody(), async (request, response) => {
     const parsed = usageBatchSchema.safeParse(request.body);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+      const problems = problemsOf(parsed.error);
       throw new RegistryError('REGISTRY_INVALID_USAGE', 400, `the usage batch is invalid; nothing of it was stored: ${problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ')}`, { problems });
     }
     await usage.append(parsed.data.records);

@@ -4,7 +4,7 @@ import type { Logger } from '@mcpgw/lib/logging/logger.js';
 import type { ScopesSource } from '@mcpgw/lib/scopes/scopes-source.js';
 import type { TokenVerifier } from '@mcpgw/lib/tokens/token-verifier.js';
 import { authenticateCaller, callerOf } from '../auth/authenticate-caller.js';
-import { RegistryError } from '../errors/registry-error.js';
+import { problemsOf, RegistryError } from '../errors/registry-error.js';
 import { newAgentSchema, newGroupSchema, newUserSchema, type IdpAdminService } from '../idp/idp-admin-service.js';
 import { jsonBody } from './json-body.js';
 import { loggerOf } from './request-context.js';
@@ -97,10 +97,7 @@ export function idpAdminRouter({ idpAdmin, verifier, scopes, logger }: IdpAdminR
 function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message,
-  }));
+  const problems = problemsOf(result.error);
   const summary = problems.map((problem) => `${problem.path || '(body)'}: ${problem.message}`).join('; ');
   throw new RegistryError('REGISTRY_IDP_INVALID', 400, `the request is invalid; fix these and retry: ${summary}`, { problems });
 }

@@ -109,3 +109,11 @@ export function revisionConflict(what: string, expected: number, current: number
     `${what} is at revision ${current}, not ${expected}: it changed since you read it; read it again and redo your edit`,
   );
 }
+
+/** The problems of a failed zod parse, each with its dotted path; unknown keys are named. */
+export function problemsOf(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: readonly string[] }> }): RegistryProblem[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.code === 'unrecognized_keys' && issue.keys ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message,
+  }));
+}

@@ -8,7 +8,7 @@ import { jsonBody } from '../api/json-body.js';
 import { pathParam } from '../api/servers-router.js';
 import { authenticateCaller, callerOf } from '../auth/authenticate-caller.js';
 import { requireAction } from '../auth/require-action.js';
-import { RegistryError } from '../errors/registry-error.js';
+import { problemsOf, RegistryError } from '../errors/registry-error.js';
 import type { ServerService } from '../services/server-service.js';
 import type { HealthService } from './health-service.js';
 import { healthView, scanView, toolChangeView } from './health-views.js';
@@ -62,7 +62,7 @@ export function serverHealthRouter({ servers, health, verifier, scopes }: Server
     const parsed = routingSchema.safeParse(request.body);
     if (!parsed.success) {
       throw new RegistryError('REGISTRY_INVALID_REQUEST', 400, 'send {"route_regardless_of_health": true|false}', {
-        problems: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+        problems: problemsOf(parsed.error),
       });
     }
     response.json({ path, health: healthView(await health.setRouteRegardless(path, parsed.data.route_regardless_of_health)) });

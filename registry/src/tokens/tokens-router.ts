@@ -11,7 +11,7 @@ import { jsonBody } from '../api/json-body.js';
 import { loggerOf } from '../api/request-context.js';
 import { authenticateCaller, callerOf } from '../auth/authenticate-caller.js';
 import { createWindowLimiter } from '../auth/window-limiter.js';
-import { RegistryError } from '../errors/registry-error.js';
+import { problemsOf, RegistryError } from '../errors/registry-error.js';
 import type { TokenVendingSettings } from './token-vending-settings.js';
 
 export const TOKENS_API_PATH = '/api/tokens';
@@ -50,7 +50,7 @@ export function tokensRouter(dependencies: TokensRouterDependencies): Router {
     const { identity } = caller;
     const parsed = tokenRequestSchema.safeParse(request.body ?? {});
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+      const problems = problemsOf(parsed.error);
       throw new RegistryError('REGISTRY_INVALID_TOKEN_REQUEST', 400, `send {"ttl"?: "15m", "scopes"?: [...]}: ${problems.map((p) => `${p.path || '(body)'}: ${p.message}`).join('; ')}`, { problems });
     }
     const requested = parsed.data;

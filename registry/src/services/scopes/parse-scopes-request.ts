@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { GROUP_MAPPINGS_KEY, UI_SCOPES_KEY } from '@mcpgw/lib/scopes/scopes-schema.js';
 import { RATE_LIMITS_KEY } from '@mcpgw/lib/ratelimit/rate-limit-schema.js';
-import { RegistryError, type RegistryProblem } from '../../errors/registry-error.js';
+import { problemsOf, RegistryError, type RegistryProblem } from '../../errors/registry-error.js';
 import type { ScopesChange } from './scopes-change.js';
 
 /**
@@ -96,12 +96,7 @@ function requireServerScopeName(scope: string): string {
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  throw invalid(
-    result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.'),
-      message: issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message,
-    })),
-  );
+  throw invalid(problemsOf(result.error));
 }
 
 function invalid(problems: RegistryProblem[]): RegistryError {

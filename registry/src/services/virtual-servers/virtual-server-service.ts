@@ -1,6 +1,6 @@
 import { tryCanonicalServerPath } from '@mcpgw/lib/paths/canonical-path.js';
 import { VIRTUAL_SERVER_NAME, virtualServerDefinitionSchema, type VirtualServer } from '@mcpgw/lib/virtual/virtual-server-schema.js';
-import { RegistryError, type RegistryProblem } from '../../errors/registry-error.js';
+import { problemsOf, RegistryError, type RegistryProblem } from '../../errors/registry-error.js';
 import { VirtualServerRevisionConflict, type StoredVirtualServer, type VirtualServerRepository } from '../../store/virtual-server-repository.js';
 
 export interface VirtualServerEntry {
@@ -47,7 +47,7 @@ export function createVirtualServerService(repository: VirtualServerRepository):
       const { name: bodyName, revision: _revision, ...rest } = (body ?? {}) as Record<string, unknown>;
       if (bodyName !== undefined && bodyName !== name) throw invalid([{ path: 'name', message: `must be ${name} (the name in the URL) or absent` }]);
       const parsed = virtualServerDefinitionSchema.safeParse(rest);
-      if (!parsed.success) throw invalid(parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })));
+      if (!parsed.success) throw invalid(problemsOf(parsed.error));
       const problems: RegistryProblem[] = [];
       const members = parsed.data.members.map((member, index) => {
         const server = tryCanonicalServerPath(member.server);
