@@ -20,6 +20,13 @@ describe('@modelcontextprotocol/server-everything, a third-party upstream, throu
       const registered = await stack.register({ server_name: path.slice(1), path, proxy_pass_url: `${upstream.url}/`, supported_transports: [transport] });
       assert.equal(registered.status, 201);
       await stack.waitForRoute(path);
+      // The registry checks a new server's health with a session of its own; server-everything's legacy SSE
+      // mode serves one session at a time, so the test's session starts once that check is over.
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const health = (await (await stack.registryApi('GET', `/api/servers${path}/health`)).json()) as { health?: { status?: string } };
+        if (health.health?.status !== undefined && health.health.status !== 'unknown') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     }
   });
   after(async () => {
